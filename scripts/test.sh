@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: provisions PostgreSQL with pgvector
+# and the embedding model, builds, then runs every test against real services.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$FLOWCOACH_ROOT"
+started=$SECONDS
+
+phase "postgres" scripts/setup-postgres.sh
+phase "model" scripts/fetch-model.sh
+
+# The shared, labelled fixtures live beside the checkout.
+if [ -z "${FLOWCOACH_FIXTURES:-}" ] && [ -d "$FLOWCOACH_ROOT/../shared/fixtures" ]; then
+  export FLOWCOACH_FIXTURES="$FLOWCOACH_ROOT/../shared/fixtures"
+fi
+
+drop_stale_test_databases() {
+  psql -d postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'fc_test_%' OR datname LIKE 'fc_template_%'" |
+    while read -r db; do psql -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"; done
+}
+phase "clean test databases" drop_stale_test_databases
+
+phase "format check" cargo fmt --all -- --check
+phase "build" cargo build --workspace --all-targets --locked
+phase "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+if command -v cargo-nextest >/dev/null; then
+  phase "tests" cargo nextest run --workspace --locked --no-fail-fast --test-threads 2
+else
+  phase "tests" cargo test --workspace --locked --no-fail-fast -- --test-threads 2
+fi
+log "all tests passed in $((SECONDS - started))s"

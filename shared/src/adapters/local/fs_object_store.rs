@@ -1,0 +1,115 @@
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+
+use crate::ports::{ObjectStore, ObjectStoreError};
+
+/// Objects as files under one root folder.
+#[derive(Debug, Clone)]
+pub struct FsObjectStore {
+    root: PathBuf,
+}
+
+impl FsObjectStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// Maps a key to a path inside the root; keys that could escape it are refused.
+    fn path_for(&self, key: &str) -> Result<PathBuf, ObjectStoreError> {
+        let safe = !key.is_empty()
+            && !key.starts_with('/')
+            && key
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
+            && !key.contains('\\')
+            && !key.contains('\0');
+        if safe {
+            Ok(self.root.join(key))
+        } else {
+            Err(ObjectStoreError::InvalidKey(key.to_owned()))
+        }
+    }
+}
+
+fn unavailable(path: &Path, error: std::io::Error) -> ObjectStoreError {
+    ObjectStoreError::Unavailable(format!("{}: {error}", path.display()))
+}
+
+#[async_trait]
+impl ObjectStore for FsObjectStore {
+    async fn put(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        _content_type: &str,
+    ) -> Result<(), ObjectStoreError> {
+        let path = self.path_for(key)?;
+        if let Some(parent) = path.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| unavailable(parent, e))?;
+        }
+        // Write then rename, so a reader never sees half a file.
+        let partial = path.with_extension("partial");
+        tokio::fs::write(&partial, bytes)
+            .await
+            .map_err(|e| unavailable(&partial, e))?;
+        tokio::fs::rename(&partial, &path)
+            .await
+            .map_err(|e| unavailable(&path, e))
+    }
+
+    async fn get(&self, key: &str) -> Result<Vec<u8>, ObjectStoreError> {
+        let path = self.path_for(key)?;
+        match tokio::fs::read(&path).await {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(ObjectStoreError::NotFound(key.to_owned()))
+            }
+            Err(e) => Err(unavailable(&path, e)),
+        }
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), ObjectStoreError> {
+        let path = self.path_for(key)?;
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(unavailable(&path, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn put_get_delete_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsObjectStore::new(dir.path());
+        store
+            .put("transcripts/a/b.vtt", b"WEBVTT".to_vec(), "text/vtt")
+            .await
+            .unwrap();
+        assert_eq!(store.get("transcripts/a/b.vtt").await.unwrap(), b"WEBVTT");
+        store.delete("transcripts/a/b.vtt").await.unwrap();
+        assert!(matches!(
+            store.get("transcripts/a/b.vtt").await,
+            Err(ObjectStoreError::NotFound(_))
+        ));
+        store.delete("transcripts/a/b.vtt").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn refuses_keys_that_escape_the_root() {
+        let store = FsObjectStore::new("/tmp/never-used");
+        for key in ["../etc/passwd", "/abs", "a//b", "a/./b", ""] {
+            assert!(
+                matches!(store.get(key).await, Err(ObjectStoreError::InvalidKey(_))),
+                "{key}"
+            );
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Adapters behind the ports: `local` for one machine.
+
+pub mod local;

@@ -1,0 +1,148 @@
+//! The analyst port: turns a parsed, speaker-mapped transcript into a session
+//! analysis and one follow-up draft per attending client.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::transcript::model::{Chunk, CoachingMetrics};
+
+/// Who a transcript speaker is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SpeakerRole {
+    Coach,
+    Client { client_id: Uuid },
+    Unknown,
+}
+
+/// One utterance with its speaker resolved to a participant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributedUtterance {
+    pub speaker: String,
+    pub role: SpeakerRole,
+    pub start_ms: Option<u64>,
+    pub text: String,
+}
+
+/// A follow-up template as the analyst needs it. `subject` and `body` are
+/// sandboxed minijinja templates; `instructions` guide an LLM (tone, length).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpTemplate {
+    pub id: Uuid,
+    pub name: String,
+    pub subject: String,
+    pub body: String,
+    pub instructions: String,
+}
+
+/// An attending client and the template their follow-up uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientParticipant {
+    pub client_id: Uuid,
+    pub full_name: String,
+    pub first_name: String,
+    /// The transcript speaker label that is this client, when known.
+    pub speaker_label: Option<String>,
+    pub template: FollowUpTemplate,
+}
+
+/// Everything the analyst may read about one session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisRequest {
+    pub session_title: String,
+    /// The calendar date the session was held, in the coach's time zone;
+    /// relative due dates ("tomorrow", "by Friday") resolve against it.
+    pub held_on: NaiveDate,
+    pub coach_name: String,
+    /// The coach's sign-off used in follow-ups (sender name).
+    pub coach_signature: String,
+    pub coach_speaker_label: Option<String>,
+    pub clients: Vec<ClientParticipant>,
+    pub utterances: Vec<AttributedUtterance>,
+    pub chunks: Vec<Chunk>,
+    pub metrics: CoachingMetrics,
+    /// When the next session is booked, if known (template placeholder).
+    pub next_session_on: Option<NaiveDate>,
+}
+
+/// A commitment someone made in the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Commitment {
+    /// The speaker who owns the commitment (coach or client display name).
+    pub owner: String,
+    /// Set when the owner is an attending client.
+    pub client_id: Option<Uuid>,
+    pub text: String,
+    pub due: Option<NaiveDate>,
+    /// The transcript words the commitment was taken from.
+    pub quote: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskSeverity {
+    /// Worth watching in the next session.
+    Watch,
+    /// Refer on / act promptly (e.g. self-harm, crisis).
+    Urgent,
+}
+
+/// A risk signal the coach should look at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskFlag {
+    pub speaker: String,
+    pub client_id: Option<Uuid>,
+    /// Short category, e.g. `self_harm`, `burnout`, `substance_use`.
+    pub category: String,
+    pub severity: RiskSeverity,
+    pub quote: String,
+    /// What the coach should consider doing.
+    pub guidance: String,
+}
+
+/// What the analysis says about one client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientInsight {
+    pub client_id: Uuid,
+    pub insights: Vec<String>,
+}
+
+/// A rendered follow-up draft for one client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpDraft {
+    pub client_id: Uuid,
+    pub template_id: Uuid,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The analyst's whole answer for one session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub overview: String,
+    pub themes: Vec<String>,
+    pub client_insights: Vec<ClientInsight>,
+    pub commitments: Vec<Commitment>,
+    pub coach_observations: Vec<String>,
+    pub risk_flags: Vec<RiskFlag>,
+    pub follow_ups: Vec<FollowUpDraft>,
+    /// Which analyser/model produced this, e.g. `local-extractive-v1`.
+    pub model: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalystError {
+    /// Worth retrying (timeouts, rate limits, 5xx).
+    #[error("analyst temporarily unavailable: {0}")]
+    Transient(String),
+    /// Retrying will not help (bad template, rejected input).
+    #[error("analysis failed: {0}")]
+    Permanent(String),
+}
+
+#[async_trait]
+pub trait Analyst: Send + Sync {
+    async fn analyse(&self, request: &AnalysisRequest) -> Result<Analysis, AnalystError>;
+}

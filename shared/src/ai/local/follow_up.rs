@@ -1,0 +1,154 @@
+//! One follow-up draft per attending client: the client's template rendered
+//! in the sandbox with a context holding only that client's commitments (a
+//! group session must never leak one client's commitments to another).
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+use crate::ai::analyst::{
+    AnalysisRequest, AnalystError, ClientParticipant, Commitment, FollowUpDraft,
+};
+use crate::ai::template::render;
+
+use super::participants::Roster;
+use super::text::{first_name, words};
+
+/// "Tuesday 8 September 2026".
+pub(crate) fn human_date(date: NaiveDate) -> String {
+    date.format("%A %-d %B %Y").to_string()
+}
+
+/// "Friday 11 September", for due dates close to the session.
+pub(crate) fn human_short_date(date: NaiveDate) -> String {
+    date.format("%A %-d %B").to_string()
+}
+
+/// What the analysis already knows, for building follow-ups.
+pub(crate) struct FollowUpInputs<'a> {
+    pub themes: &'a [String],
+    pub commitments: &'a [Commitment],
+    /// Client-facing highlights per client id.
+    pub highlights: &'a [(uuid::Uuid, Vec<String>)],
+}
+
+pub(crate) fn draft_follow_ups(
+    request: &AnalysisRequest,
+    roster: &Roster,
+    inputs: &FollowUpInputs<'_>,
+) -> Result<Vec<FollowUpDraft>, AnalystError> {
+    request
+        .clients
+        .iter()
+        .map(|client| {
+            let context = client_context(request, roster, client, inputs);
+            let subject = render(&client.template.subject, &context).map_err(|e| {
+                AnalystError::Permanent(format!(
+                    "follow-up template “{}” (subject) for {}: {e}",
+                    client.template.name, client.full_name
+                ))
+            })?;
+            let body = render(&client.template.body, &context).map_err(|e| {
+                AnalystError::Permanent(format!(
+                    "follow-up template “{}” (body) for {}: {e}",
+                    client.template.name, client.full_name
+                ))
+            })?;
+            Ok(FollowUpDraft {
+                client_id: client.client_id,
+                template_id: client.template.id,
+                subject: subject.lines().next().unwrap_or("").trim().to_string(),
+                body: tidy_body(&body),
+            })
+        })
+        .collect()
+}
+
+/// The template context for one client. Placeholders are listed in
+/// `crate::ai::template::FOLLOW_UP_PLACEHOLDERS`.
+pub(crate) fn client_context(
+    request: &AnalysisRequest,
+    roster: &Roster,
+    client: &ClientParticipant,
+    inputs: &FollowUpInputs<'_>,
+) -> Value {
+    let own: Vec<Value> = inputs
+        .commitments
+        .iter()
+        .filter(|c| c.client_id == Some(client.client_id))
+        .map(commitment_item)
+        .collect();
+    let coach_own: Vec<Value> = inputs
+        .commitments
+        .iter()
+        .filter(|c| c.client_id.is_none() && c.owner == request.coach_name)
+        .filter(|c| !mentions_another_client(c, client, roster))
+        .map(commitment_item)
+        .collect();
+    let highlights: Vec<String> = inputs
+        .highlights
+        .iter()
+        .find(|(id, _)| *id == client.client_id)
+        .map(|(_, h)| h.clone())
+        .unwrap_or_default();
+    let client_first_name = if client.first_name.trim().is_empty() {
+        first_name(&client.full_name).to_string()
+    } else {
+        client.first_name.clone()
+    };
+    json!({
+        "client_first_name": client_first_name,
+        "client_name": client.full_name,
+        "coach_name": request.coach_name,
+        "coach_signature": if request.coach_signature.trim().is_empty() {
+            request.coach_name.clone()
+        } else {
+            request.coach_signature.clone()
+        },
+        "session_title": request.session_title,
+        "session_date": human_date(request.held_on),
+        "themes": inputs.themes,
+        "commitments": own,
+        "coach_commitments": coach_own,
+        "next_session_date": request.next_session_on.map(human_date),
+        "highlights": highlights,
+    })
+}
+
+fn commitment_item(commitment: &Commitment) -> Value {
+    json!({
+        "text": commitment.text,
+        "due": commitment.due.map(human_short_date),
+    })
+}
+
+/// In a group, a coach commitment naming another client ("text Sam on
+/// Saturday") belongs in that client's email only.
+fn mentions_another_client(
+    commitment: &Commitment,
+    client: &ClientParticipant,
+    roster: &Roster,
+) -> bool {
+    let said: Vec<String> = words(&commitment.text);
+    let names = |name: &str| said.iter().any(|w| w.eq_ignore_ascii_case(name));
+    roster
+        .clients
+        .iter()
+        .filter(|other| other.client_id != client.client_id)
+        .any(|other| names(&other.first_name))
+}
+
+/// At most one blank line in a row and no trailing spaces, whatever the
+/// template's layout.
+fn tidy_body(body: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for line in body.lines().map(str::trim_end) {
+        if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
+}

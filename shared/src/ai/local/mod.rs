@@ -1,0 +1,113 @@
+//! The local analyser: a deterministic, offline, extractive [`Analyst`] used
+//! when no LLM is configured (local runs, tests, fallback). Same input, same
+//! output; no network, no randomness, no clock.
+//!
+//! - overview: the most informative client statements, extractively;
+//! - themes: a generic coaching-topic lexicon plus recurring phrases;
+//! - commitments: first-person pledges with due dates, minus retractions;
+//! - risk flags: a cue lexicon that skips idioms, negations and the coach;
+//! - insights and coach observations from speech and coaching metrics;
+//! - one follow-up per client from their template, rendered in the sandbox.
+
+mod commitments;
+pub mod due_dates;
+pub mod evaluation;
+mod follow_up;
+mod insights;
+mod metrics;
+mod observations;
+mod overview;
+mod participants;
+mod phrasing;
+mod retraction;
+mod risk;
+mod salience;
+mod text;
+mod themes;
+
+#[cfg(test)]
+mod fixture_tests;
+#[cfg(test)]
+pub(crate) mod test_support;
+
+use async_trait::async_trait;
+
+use crate::ai::analyst::{Analysis, AnalysisRequest, Analyst, AnalystError, SpeakerRole};
+
+use follow_up::FollowUpInputs;
+use participants::Roster;
+use themes::WeightedText;
+
+/// Recorded as [`Analysis::model`].
+pub const LOCAL_MODEL: &str = "local-extractive-v1";
+
+/// Coach speech counts this much towards themes (clients' count fully).
+const COACH_THEME_WEIGHT: f64 = 0.5;
+
+/// The offline extractive analyser.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LocalAnalyst;
+
+impl LocalAnalyst {
+    /// The analysis, synchronously (it does no I/O).
+    pub fn analyse_now(&self, request: &AnalysisRequest) -> Result<Analysis, AnalystError> {
+        let roster = Roster::from_request(request);
+        let metrics = metrics::effective_metrics(request);
+
+        let commitments = commitments::extract_commitments(request, &roster);
+        let risk_flags = risk::detect_risks(request, &roster);
+
+        let theme_texts: Vec<WeightedText<'_>> = request
+            .utterances
+            .iter()
+            .map(|u| WeightedText {
+                text: &u.text,
+                weight: if u.role == SpeakerRole::Coach {
+                    COACH_THEME_WEIGHT
+                } else {
+                    1.0
+                },
+            })
+            .collect();
+        let themes = themes::extract_themes(&theme_texts);
+
+        let sentences = salience::scored_sentences(request, &roster);
+        let readings =
+            insights::read_clients(request, &roster, &sentences, &commitments, &risk_flags);
+        let overview =
+            overview::write_overview(request, &roster, &sentences, &commitments, &risk_flags);
+        let coach_observations = observations::coach_observations(request, &roster, &metrics);
+
+        let highlights: Vec<(uuid::Uuid, Vec<String>)> = readings
+            .iter()
+            .map(|r| (r.insight.client_id, r.highlights.clone()))
+            .collect();
+        let follow_ups = follow_up::draft_follow_ups(
+            request,
+            &roster,
+            &FollowUpInputs {
+                themes: &themes,
+                commitments: &commitments,
+                highlights: &highlights,
+            },
+        )?;
+
+        Ok(Analysis {
+            overview,
+            themes,
+            client_insights: readings.into_iter().map(|r| r.insight).collect(),
+            commitments,
+            coach_observations,
+            risk_flags,
+            follow_ups,
+            model: LOCAL_MODEL.to_string(),
+        })
+    }
+}
+
+#[async_trait]
+impl Analyst for LocalAnalyst {
+    async fn analyse(&self, request: &AnalysisRequest) -> Result<Analysis, AnalystError> {
+        self.analyse_now(request)
+    }
+}

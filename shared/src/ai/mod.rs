@@ -1,0 +1,9 @@
+//! Analysis and embeddings: the ports, the local analyser, templates and the model.
+
+pub mod analyst;
+pub mod builtin_templates;
+pub mod embedder;
+pub mod lazy_model;
+pub mod local;
+pub mod minilm;
+pub mod template;

@@ -1,0 +1,188 @@
+//! Bearer-token authentication. Locally FlowCoach issues HS256 tokens itself
+//! (`flowcoach token`); the caller's coach id comes only from a verified token.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::Utc;
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::problem::ApiError;
+use super::AppState;
+use crate::config::Secret;
+use crate::domain::{CoachId, CoachRole};
+
+const ISSUER: &str = "flowcoach-local";
+const AUDIENCE: &str = "flowcoach-api";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: Uuid,
+    email: String,
+    role: CoachRole,
+    iss: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub coach: CoachId,
+    pub email: String,
+    pub role: CoachRole,
+}
+
+/// Issues and verifies local HS256 tokens.
+#[derive(Clone)]
+pub struct LocalTokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl std::fmt::Debug for LocalTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LocalTokens(***)")
+    }
+}
+
+impl LocalTokens {
+    pub fn new(secret: &Secret) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(secret.expose().as_bytes()),
+            decoding: DecodingKey::from_secret(secret.expose().as_bytes()),
+        }
+    }
+
+    pub fn issue(
+        &self,
+        coach: CoachId,
+        email: &str,
+        role: CoachRole,
+        ttl: chrono::Duration,
+    ) -> Result<String, ApiError> {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: coach.0,
+            email: email.to_owned(),
+            role,
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat: now,
+            exp: now + ttl.num_seconds(),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(ApiError::internal)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Caller, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        let data = decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+            ApiError::Unauthorized(format!(
+                "The bearer token is not valid ({e}). Get a new one with `flowcoach token`."
+            ))
+        })?;
+        Ok(Caller {
+            coach: CoachId(data.claims.sub),
+            email: data.claims.email,
+            role: data.claims.role,
+        })
+    }
+}
+
+/// Rejects requests without a valid bearer token; stores the `Caller` for handlers.
+pub async fn require_caller(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or_else(|| {
+            ApiError::Unauthorized(
+                "This endpoint needs an `Authorization: Bearer <token>` header.".into(),
+            )
+        })?;
+    let caller = state.tokens.verify(token)?;
+    request.extensions_mut().insert(caller);
+    Ok(next.run(request).await)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError::Unauthorized("This endpoint needs a bearer token.".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(secret: &str) -> LocalTokens {
+        LocalTokens::new(&Secret::new(secret))
+    }
+
+    #[test]
+    fn an_issued_token_verifies_to_its_coach() {
+        let t = tokens("0123456789abcdef0123456789abcdef");
+        let coach = CoachId(Uuid::new_v4());
+        let token = t
+            .issue(
+                coach,
+                "dana@example.com",
+                CoachRole::Coach,
+                chrono::Duration::hours(1),
+            )
+            .unwrap();
+        let caller = t.verify(&token).unwrap();
+        assert_eq!(caller.coach, coach);
+        assert_eq!(caller.email, "dana@example.com");
+    }
+
+    #[test]
+    fn tokens_signed_with_another_secret_or_expired_are_rejected() {
+        let coach = CoachId(Uuid::new_v4());
+        let other = tokens("ffffffffffffffffffffffffffffffff")
+            .issue(
+                coach,
+                "x@example.com",
+                CoachRole::Coach,
+                chrono::Duration::hours(1),
+            )
+            .unwrap();
+        let t = tokens("0123456789abcdef0123456789abcdef");
+        assert!(matches!(t.verify(&other), Err(ApiError::Unauthorized(_))));
+        let expired = t
+            .issue(
+                coach,
+                "x@example.com",
+                CoachRole::Coach,
+                chrono::Duration::hours(-2),
+            )
+            .unwrap();
+        assert!(matches!(t.verify(&expired), Err(ApiError::Unauthorized(_))));
+        assert!(matches!(
+            t.verify("not-a-token"),
+            Err(ApiError::Unauthorized(_))
+        ));
+    }
+}

@@ -1,0 +1,267 @@
+//! `/v1/clients`: a coach's clients.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::pagination::{page, Page, PageQuery};
+use super::problem::{ApiError, FieldError, Problem};
+use super::{tenant, AppState, Caller};
+use crate::domain::{CoachId, EmailAddress};
+use crate::store::clients::{self, Client, ClientChanges, NewClient};
+use crate::store::{templates, GenericClient};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_clients, create_client))
+        .routes(routes!(get_client, update_client))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClient {
+    pub name: String,
+    pub email: Option<String>,
+    /// IANA time zone, e.g. `Europe/Berlin` (default UTC).
+    pub time_zone: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Consent to transcripts being analysed (default true).
+    pub consent_ai_processing: Option<bool>,
+    /// Consent to receive follow-up emails (default false).
+    pub consent_email: Option<bool>,
+    #[serde(default)]
+    pub notes: String,
+    pub follow_up_template_id: Option<Uuid>,
+}
+
+/// Present-but-null clears a field; absent leaves it.
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateClient {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    pub time_zone: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub consent_ai_processing: Option<bool>,
+    pub consent_email: Option<bool>,
+    pub notes: Option<String>,
+    pub archived: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>)]
+    pub follow_up_template_id: Option<Option<Uuid>>,
+}
+
+/// Field checks shared by create and update; each failure names its field.
+#[derive(Default)]
+struct Checks(Vec<FieldError>);
+
+impl Checks {
+    fn name(&mut self, name: &str) -> String {
+        let trimmed = name.trim();
+        if trimmed.is_empty() || trimmed.chars().count() > 200 {
+            self.0
+                .push(FieldError::new("name", "must be 1–200 characters"));
+        }
+        trimmed.to_owned()
+    }
+
+    fn email(&mut self, email: &str) -> Option<EmailAddress> {
+        EmailAddress::parse(email)
+            .map_err(|e| self.0.push(FieldError::new("email", e.to_string())))
+            .ok()
+    }
+
+    fn time_zone(&mut self, tz: &str) -> String {
+        if tz.parse::<chrono_tz::Tz>().is_err() {
+            self.0.push(FieldError::new(
+                "time_zone",
+                "must be an IANA time zone such as Europe/Berlin",
+            ));
+        }
+        tz.to_owned()
+    }
+
+    fn tags(&mut self, tags: &[String]) -> Vec<String> {
+        if tags.len() > 30
+            || tags
+                .iter()
+                .any(|t| t.trim().is_empty() || t.chars().count() > 50)
+        {
+            self.0.push(FieldError::new(
+                "tags",
+                "at most 30 tags of 1–50 characters",
+            ));
+        }
+        tags.iter().map(|t| t.trim().to_owned()).collect()
+    }
+
+    fn notes(&mut self, notes: &str) -> String {
+        if notes.chars().count() > 10_000 {
+            self.0.push(FieldError::new(
+                "notes",
+                "must be at most 10,000 characters",
+            ));
+        }
+        notes.to_owned()
+    }
+
+    async fn template(
+        &mut self,
+        db: &impl GenericClient,
+        coach: CoachId,
+        id: Uuid,
+    ) -> Result<(), ApiError> {
+        if templates::get_follow_up(db, coach, id).await?.is_none() {
+            self.0.push(FieldError::new(
+                "follow_up_template_id",
+                "no follow-up template with this id",
+            ));
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+/// The coach's clients, newest first.
+#[utoipa::path(get, path = "/v1/clients", tag = "clients", params(PageQuery),
+    responses((status = 200, body = Page<Client>), (status = 401, body = Problem)))]
+async fn list_clients(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Page<Client>>, ApiError> {
+    let limit = query.limit()?;
+    let db = state.db.get().await?;
+    let rows = clients::list(&db, tenant(&caller), query.after()?, limit + 1).await?;
+    state.audit(&caller, "client.list", "client", None).await?;
+    Ok(Json(page(rows, limit, |c| (c.created_at, c.id))))
+}
+
+/// Adds a client.
+#[utoipa::path(post, path = "/v1/clients", tag = "clients", request_body = CreateClient,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
+    responses((status = 201, body = Client), (status = 422, body = Problem)))]
+async fn create_client(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CreateClient>,
+) -> Result<impl IntoResponse, ApiError> {
+    let coach = tenant(&caller);
+    let db = state.db.get().await?;
+    let mut checks = Checks::default();
+    let name = checks.name(&input.name);
+    let email = input
+        .email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .and_then(|e| checks.email(e));
+    let time_zone = checks.time_zone(input.time_zone.as_deref().unwrap_or("UTC"));
+    let tags = checks.tags(&input.tags);
+    let notes = checks.notes(&input.notes);
+    if let Some(template) = input.follow_up_template_id {
+        checks.template(&db, coach, template).await?;
+    }
+    checks.finish()?;
+    let client = clients::insert(
+        &db,
+        coach,
+        &NewClient {
+            name,
+            email,
+            time_zone,
+            tags,
+            consent_ai_processing: input.consent_ai_processing.unwrap_or(true),
+            consent_email: input.consent_email.unwrap_or(false),
+            notes,
+            follow_up_template_id: input.follow_up_template_id,
+        },
+    )
+    .await?;
+    state
+        .audit(&caller, "client.create", "client", Some(client.id))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/v1/clients/{}", client.id))],
+        Json(client),
+    ))
+}
+
+/// One client.
+#[utoipa::path(get, path = "/v1/clients/{id}", tag = "clients", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Client), (status = 404, body = Problem)))]
+async fn get_client(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Client>, ApiError> {
+    let db = state.db.get().await?;
+    let client = clients::get(&db, tenant(&caller), id)
+        .await?
+        .ok_or(ApiError::NotFound("client"))?;
+    state
+        .audit(&caller, "client.read", "client", Some(id))
+        .await?;
+    Ok(Json(client))
+}
+
+/// Changes some fields of a client; `null` clears `email` or `follow_up_template_id`.
+#[utoipa::path(patch, path = "/v1/clients/{id}", tag = "clients", params(("id" = Uuid, Path)),
+    request_body = UpdateClient,
+    responses((status = 200, body = Client), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_client(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<UpdateClient>,
+) -> Result<Json<Client>, ApiError> {
+    let coach = tenant(&caller);
+    let db = state.db.get().await?;
+    let mut checks = Checks::default();
+    let changes = ClientChanges {
+        name: input.name.as_deref().map(|n| checks.name(n)),
+        email: input.email.map(|e| {
+            e.filter(|e| !e.trim().is_empty())
+                .and_then(|e| checks.email(&e))
+        }),
+        time_zone: input.time_zone.as_deref().map(|tz| checks.time_zone(tz)),
+        tags: input.tags.as_deref().map(|t| checks.tags(t)),
+        consent_ai_processing: input.consent_ai_processing,
+        consent_email: input.consent_email,
+        notes: input.notes.as_deref().map(|n| checks.notes(n)),
+        archived: input.archived,
+        follow_up_template_id: input.follow_up_template_id,
+    };
+    if let Some(Some(template)) = input.follow_up_template_id {
+        checks.template(&db, coach, template).await?;
+    }
+    checks.finish()?;
+    let client = clients::update(&db, coach, id, &changes)
+        .await?
+        .ok_or(ApiError::NotFound("client"))?;
+    state
+        .audit(&caller, "client.update", "client", Some(id))
+        .await?;
+    Ok(Json(client))
+}

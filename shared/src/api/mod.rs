@@ -1,0 +1,119 @@
+//! The HTTP API (`/v1`): one router per resource, the same code behind the
+//! local server and behind each API Lambda.
+
+pub mod auth;
+mod clients;
+mod extract;
+mod health;
+pub mod idempotency;
+mod me;
+pub mod openapi;
+mod pagination;
+pub mod problem;
+pub mod request_id;
+mod sessions;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::domain::CoachId;
+use crate::ingest::Ingest;
+use crate::ports::ObjectStore;
+use crate::store::{audit, Pool};
+pub use auth::{Caller, LocalTokens};
+pub use idempotency::{IdempotencyStore, PgIdempotencyStore};
+pub use problem::ApiError;
+
+/// Everything a handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Pool,
+    pub ingest: Ingest,
+    pub objects: Arc<dyn ObjectStore>,
+    pub tokens: Arc<LocalTokens>,
+    pub idempotency: Arc<dyn IdempotencyStore>,
+}
+
+impl AppState {
+    /// Appends to the audit log. Ids and action names only.
+    async fn audit(
+        &self,
+        caller: &Caller,
+        action: &str,
+        entity_type: &str,
+        entity_id: Option<uuid::Uuid>,
+    ) -> Result<(), ApiError> {
+        let db = self.db.get().await?;
+        audit::record(
+            &db,
+            &audit::AuditEntry {
+                coach: caller.coach,
+                actor: Some(caller.coach.0),
+                action,
+                entity_type,
+                entity_id,
+                request_id: request_id::current_request_id().as_deref(),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// The resources, each its own router (and, on AWS, its own Lambda).
+pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
+    vec![
+        ("me", me::router()),
+        ("clients", clients::router()),
+        ("sessions", sessions::router()),
+    ]
+}
+
+/// Builds the authenticated `/v1` API from the given resource routers, plus
+/// health checks and the OpenAPI document.
+pub fn build_router(state: AppState, resources: Vec<OpenApiRouter<AppState>>) -> Router {
+    let mut api = OpenApiRouter::with_openapi(openapi::base());
+    for resource in resources {
+        api = api.merge(resource);
+    }
+    let (authenticated, _) = api.split_for_parts();
+    let authenticated = authenticated
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::middleware,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_caller,
+        ));
+    Router::new()
+        .merge(health::router())
+        .merge(openapi::router())
+        .merge(authenticated)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(idempotency::MAX_POST_BODY))
+        .layer(middleware::from_fn(request_id::middleware))
+        .with_state(state)
+}
+
+/// The whole API, as `flowcoach serve` hosts it.
+pub fn router(state: AppState) -> Router {
+    build_router(
+        state,
+        resource_routers().into_iter().map(|(_, r)| r).collect(),
+    )
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("route")
+}
+
+/// The caller's coach id, for scoping every query.
+fn tenant(caller: &Caller) -> CoachId {
+    caller.coach
+}

@@ -1,0 +1,473 @@
+//! `/v1/sessions`: sessions, their participants, transcript upload,
+//! processing status, reprocess, summary and follow-up drafts.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::pagination::{page, Page, PageQuery};
+use super::problem::{ApiError, FieldError, Problem};
+use super::request_id::current_request_id;
+use super::{tenant, AppState, Caller};
+use crate::domain::{CoachId, PipelineStage, SessionKind, SessionStatus};
+use crate::ingest::{IncomingTranscript, IngestError, DIRECT_UPLOAD_LIMIT};
+use crate::store::follow_ups::{self, FollowUpView};
+use crate::store::sessions::{self, NewSession, Participant, ParticipantInput, Session};
+use crate::store::summaries::{self, SummaryView};
+use crate::store::{clients, GenericClient};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_sessions, create_session))
+        .routes(routes!(get_session, delete_session))
+        .routes(routes!(set_participants))
+        .routes(routes!(upload_transcript))
+        .routes(routes!(session_status))
+        .routes(routes!(reprocess_session))
+        .routes(routes!(get_summary))
+        .routes(routes!(list_follow_ups))
+        // Room for the transcript plus multipart-free framing; the handler enforces the exact limit.
+        .layer(DefaultBodyLimit::max(DIRECT_UPLOAD_LIMIT + 1))
+}
+
+/// A session with who attended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    #[serde(flatten)]
+    pub session: Session,
+    pub participants: Vec<Participant>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSession {
+    pub title: String,
+    #[serde(default = "one_to_one")]
+    pub kind: SessionKind,
+    /// When the session was held (RFC 3339).
+    pub held_at: DateTime<Utc>,
+    pub duration_seconds: Option<i32>,
+    /// The transcript speaker label that is the coach, when it is not their name.
+    pub coach_speaker_label: Option<String>,
+    #[serde(default)]
+    pub participants: Vec<ParticipantInput>,
+}
+
+fn one_to_one() -> SessionKind {
+    SessionKind::OneToOne
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetParticipants {
+    /// The transcript speaker label that is the coach (null: match by name).
+    pub coach_speaker_label: Option<String>,
+    pub participants: Vec<ParticipantInput>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionStatusView {
+    pub session_id: Uuid,
+    pub status: SessionStatus,
+    pub stage: Option<PipelineStage>,
+    pub failure_stage: Option<PipelineStage>,
+    pub failure_reason: Option<String>,
+    pub generation: i32,
+    pub unmatched_speakers: Vec<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpList {
+    pub items: Vec<FollowUpView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UploadQuery {
+    /// The original file name; its extension helps format detection.
+    pub filename: Option<String>,
+}
+
+fn check_label(errors: &mut Vec<FieldError>, field: &str, label: Option<&str>) {
+    if label.is_some_and(|l| l.trim().is_empty() || l.chars().count() > 100) {
+        errors.push(FieldError::new(field, "must be 1–100 characters"));
+    }
+}
+
+/// Participants must be this coach's clients, each once.
+async fn check_participants(
+    db: &impl GenericClient,
+    coach: CoachId,
+    participants: &[ParticipantInput],
+    errors: &mut Vec<FieldError>,
+) -> Result<(), ApiError> {
+    if participants.len() > 50 {
+        errors.push(FieldError::new("participants", "at most 50 participants"));
+    }
+    for (i, participant) in participants.iter().enumerate() {
+        let field = format!("participants[{i}].client_id");
+        if participants[..i]
+            .iter()
+            .any(|p| p.client_id == participant.client_id)
+        {
+            errors.push(FieldError::new(&field, "is listed twice"));
+        } else if clients::get(db, coach, participant.client_id)
+            .await?
+            .is_none()
+        {
+            errors.push(FieldError::new(&field, "no client with this id"));
+        }
+        check_label(
+            errors,
+            &format!("participants[{i}].speaker_label"),
+            participant.speaker_label.as_deref(),
+        );
+    }
+    Ok(())
+}
+
+async fn view(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Session,
+) -> Result<SessionView, ApiError> {
+    let participants = sessions::participants(db, coach, session.id).await?;
+    Ok(SessionView {
+        session,
+        participants,
+    })
+}
+
+async fn find(db: &impl GenericClient, coach: CoachId, id: Uuid) -> Result<Session, ApiError> {
+    sessions::get(db, coach, id)
+        .await?
+        .ok_or(ApiError::NotFound("session"))
+}
+
+impl From<IngestError> for ApiError {
+    fn from(error: IngestError) -> Self {
+        match error {
+            IngestError::SessionNotFound => ApiError::NotFound("session"),
+            IngestError::DuplicateTranscript(other) => ApiError::Conflict(format!(
+                "This transcript is already attached to session {other}."
+            )),
+            IngestError::Empty => ApiError::Unprocessable(
+                "The transcript is empty. Upload the exported transcript file.".into(),
+            ),
+            IngestError::NoTranscript => ApiError::Conflict(
+                "This session has no transcript yet: upload one and it is processed automatically."
+                    .into(),
+            ),
+            IngestError::Store(e) => ApiError::internal(e),
+            IngestError::Objects(e) => ApiError::Unavailable(format!(
+                "The transcript could not be stored: {e}. Try again."
+            )),
+            IngestError::Queue(e) => {
+                ApiError::Unavailable(format!("Processing could not be started: {e}. Try again."))
+            }
+        }
+    }
+}
+
+/// The coach's sessions, newest first.
+#[utoipa::path(get, path = "/v1/sessions", tag = "sessions", params(PageQuery),
+    responses((status = 200, body = Page<Session>), (status = 401, body = Problem)))]
+async fn list_sessions(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Page<Session>>, ApiError> {
+    let limit = query.limit()?;
+    let db = state.db.get().await?;
+    let rows = sessions::list(&db, tenant(&caller), query.after()?, limit + 1).await?;
+    Ok(Json(page(rows, limit, |s| (s.created_at, s.id))))
+}
+
+/// Creates a session awaiting its transcript.
+#[utoipa::path(post, path = "/v1/sessions", tag = "sessions", request_body = CreateSession,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
+    responses((status = 201, body = SessionView), (status = 422, body = Problem)))]
+async fn create_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CreateSession>,
+) -> Result<impl IntoResponse, ApiError> {
+    let coach = tenant(&caller);
+    let mut db = state.db.get().await?;
+    let mut errors = Vec::new();
+    let title = input.title.trim().to_owned();
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(FieldError::new("title", "must be 1–200 characters"));
+    }
+    if input
+        .duration_seconds
+        .is_some_and(|d| !(0..=86_400).contains(&d))
+    {
+        errors.push(FieldError::new(
+            "duration_seconds",
+            "must be between 0 and 86400",
+        ));
+    }
+    check_label(
+        &mut errors,
+        "coach_speaker_label",
+        input.coach_speaker_label.as_deref(),
+    );
+    check_participants(&db, coach, &input.participants, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let tx = db.transaction().await?;
+    let session = sessions::insert(
+        &tx,
+        coach,
+        &NewSession {
+            title,
+            kind: input.kind,
+            held_at: input.held_at,
+            duration_seconds: input.duration_seconds,
+            coach_speaker_label: input.coach_speaker_label.map(|l| l.trim().to_owned()),
+        },
+    )
+    .await?;
+    sessions::set_participants(&tx, coach, session.id, &input.participants).await?;
+    tx.commit().await?;
+    state
+        .audit(&caller, "session.create", "session", Some(session.id))
+        .await?;
+    let location = format!("/v1/sessions/{}", session.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(view(&db, coach, session).await?),
+    ))
+}
+
+/// One session with its participants and processing status.
+#[utoipa::path(get, path = "/v1/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = SessionView), (status = 404, body = Problem)))]
+async fn get_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<SessionView>, ApiError> {
+    let coach = tenant(&caller);
+    let db = state.db.get().await?;
+    let session = find(&db, coach, id).await?;
+    state
+        .audit(&caller, "session.read", "session", Some(id))
+        .await?;
+    Ok(Json(view(&db, coach, session).await?))
+}
+
+/// Deletes a session, its transcript and everything derived from it.
+#[utoipa::path(delete, path = "/v1/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+async fn delete_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    let coach = tenant(&caller);
+    let db = state.db.get().await?;
+    let key = sessions::delete(&db, coach, id)
+        .await?
+        .ok_or(ApiError::NotFound("session"))?;
+    if let Some(key) = key {
+        state.objects.delete(&key).await.map_err(|e| {
+            ApiError::internal(format!(
+                "session deleted but its transcript object remains: {e}"
+            ))
+        })?;
+    }
+    state
+        .audit(&caller, "session.delete", "session", Some(id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Replaces who attended and which transcript speaker is whom. Reprocess afterwards to apply it.
+#[utoipa::path(put, path = "/v1/sessions/{id}/participants", tag = "sessions", params(("id" = Uuid, Path)),
+    request_body = SetParticipants,
+    responses((status = 200, body = SessionView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_participants(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<SetParticipants>,
+) -> Result<Json<SessionView>, ApiError> {
+    let coach = tenant(&caller);
+    let mut db = state.db.get().await?;
+    find(&db, coach, id).await?;
+    let mut errors = Vec::new();
+    check_label(
+        &mut errors,
+        "coach_speaker_label",
+        input.coach_speaker_label.as_deref(),
+    );
+    check_participants(&db, coach, &input.participants, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let tx = db.transaction().await?;
+    sessions::set_participants(&tx, coach, id, &input.participants).await?;
+    sessions::set_coach_speaker_label(
+        &tx,
+        coach,
+        id,
+        input.coach_speaker_label.as_deref().map(str::trim),
+    )
+    .await?;
+    tx.commit().await?;
+    state
+        .audit(&caller, "session.participants.update", "session", Some(id))
+        .await?;
+    let session = find(&db, coach, id).await?;
+    Ok(Json(view(&db, coach, session).await?))
+}
+
+/// Uploads the transcript (≤ 4 MiB: WebVTT, SRT, `Name:` text or JSON utterances) and starts processing.
+#[utoipa::path(put, path = "/v1/sessions/{id}/transcript", tag = "sessions",
+    params(("id" = Uuid, Path), UploadQuery),
+    request_body(content = String, content_type = "text/plain", description = "The transcript file's bytes"),
+    responses((status = 202, body = SessionView), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem)))]
+async fn upload_transcript(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<UploadQuery>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let coach = tenant(&caller);
+    let body = body.map_err(|_| ApiError::PayloadTooLarge {
+        limit: DIRECT_UPLOAD_LIMIT,
+    })?;
+    if body.len() > DIRECT_UPLOAD_LIMIT {
+        return Err(ApiError::PayloadTooLarge {
+            limit: DIRECT_UPLOAD_LIMIT,
+        });
+    }
+    let filename = query
+        .filename
+        .or_else(|| filename_from_disposition(&headers));
+    let session = state
+        .ingest
+        .upload(
+            coach,
+            id,
+            IncomingTranscript {
+                bytes: body.to_vec(),
+                filename,
+                request_id: current_request_id(),
+            },
+        )
+        .await?;
+    state
+        .audit(&caller, "session.transcript.upload", "session", Some(id))
+        .await?;
+    let db = state.db.get().await?;
+    Ok((StatusCode::ACCEPTED, Json(view(&db, coach, session).await?)))
+}
+
+/// `Content-Disposition: attachment; filename="x.vtt"`.
+fn filename_from_disposition(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_DISPOSITION)?.to_str().ok()?;
+    value.split(';').find_map(|part| {
+        let (name, raw) = part.trim().split_once('=')?;
+        (name.trim().eq_ignore_ascii_case("filename"))
+            .then(|| raw.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// Processing status: the current stage, or the failure and its reason.
+#[utoipa::path(get, path = "/v1/sessions/{id}/status", tag = "sessions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = SessionStatusView), (status = 404, body = Problem)))]
+async fn session_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<SessionStatusView>, ApiError> {
+    let db = state.db.get().await?;
+    let s = find(&db, tenant(&caller), id).await?;
+    Ok(Json(SessionStatusView {
+        session_id: s.id,
+        status: s.status,
+        stage: s.stage,
+        failure_stage: s.failure_stage,
+        failure_reason: s.failure_reason,
+        generation: s.generation,
+        unmatched_speakers: s.unmatched_speakers,
+        updated_at: s.updated_at,
+    }))
+}
+
+/// Processes the stored transcript again as a new generation (new summary version and drafts).
+#[utoipa::path(post, path = "/v1/sessions/{id}/reprocess", tag = "sessions",
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
+    responses((status = 202, body = SessionView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn reprocess_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<impl IntoResponse, ApiError> {
+    let coach = tenant(&caller);
+    let session = state
+        .ingest
+        .reprocess(coach, id, current_request_id())
+        .await?;
+    state
+        .audit(&caller, "session.reprocess", "session", Some(id))
+        .await?;
+    let db = state.db.get().await?;
+    Ok((StatusCode::ACCEPTED, Json(view(&db, coach, session).await?)))
+}
+
+/// The current summary: overview, themes, commitments, risk flags and coaching metrics.
+#[utoipa::path(get, path = "/v1/sessions/{id}/summary", tag = "sessions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = SummaryView), (status = 404, body = Problem)))]
+async fn get_summary(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<SummaryView>, ApiError> {
+    let coach = tenant(&caller);
+    let db = state.db.get().await?;
+    find(&db, coach, id).await?;
+    let summary = summaries::current(&db, coach, id)
+        .await?
+        .ok_or(ApiError::NotFound("summary"))?;
+    state
+        .audit(&caller, "summary.read", "session", Some(id))
+        .await?;
+    Ok(Json(summary))
+}
+
+/// The session's follow-up drafts, one per attending client and generation.
+#[utoipa::path(get, path = "/v1/sessions/{id}/follow-ups", tag = "sessions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = FollowUpList), (status = 404, body = Problem)))]
+async fn list_follow_ups(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<FollowUpList>, ApiError> {
+    let coach = tenant(&caller);
+    let db = state.db.get().await?;
+    find(&db, coach, id).await?;
+    let items = follow_ups::list_for_session(&db, coach, id).await?;
+    state
+        .audit(&caller, "follow_up.list", "session", Some(id))
+        .await?;
+    Ok(Json(FollowUpList { items }))
+}

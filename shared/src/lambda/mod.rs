@@ -1,0 +1,4 @@
+//! Lambda-side glue that is not tied to one function: SQS batches for the
+//! pipeline stages.
+
+pub mod stage;

@@ -1,0 +1,17 @@
+//! FlowCoach core: domain, transcript handling, pipeline stages, API routers,
+//! ports and their adapters. Lambda binaries and the local server only wire
+//! adapters to what lives here.
+
+pub mod adapters;
+pub mod ai;
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod ingest;
+pub mod lambda;
+pub mod pipeline;
+pub mod ports;
+pub mod runtime;
+pub mod store;
+pub mod telemetry;
+pub mod transcript;

@@ -1,0 +1,197 @@
+//! Stage 2: the analysis (summary, themes, commitments, risk flags) and one
+//! follow-up draft per attending client, stored as one new summary version.
+
+use chrono_tz::Tz;
+
+use super::speakers::SpeakerAssignment;
+use super::{Begin, Pipeline, StageError, StageOutcome};
+use crate::ai::analyst::{
+    AnalysisRequest, AnalystError, AttributedUtterance, ClientParticipant, SpeakerRole,
+};
+use crate::ai::builtin_templates::WARM_RECAP_ID as DEFAULT_FOLLOW_UP_TEMPLATE_ID;
+use crate::domain::{Attendance, CoachId, PipelineStage};
+use crate::ports::StageMessage;
+use crate::store::{clients, coaches, follow_ups, sessions, summaries, templates, GenericClient};
+use crate::transcript::{self, ChunkConfig};
+
+pub(super) async fn run(
+    pipeline: &Pipeline,
+    message: &StageMessage,
+) -> Result<StageOutcome, StageError> {
+    let session = match pipeline.begin(message).await? {
+        Begin::Run(session) => session,
+        Begin::Finished(outcome) => return Ok(outcome),
+    };
+
+    let (bytes, sha256) = pipeline.load_transcript(&session).await?;
+    let filename = session.transcript.as_ref().and_then(|t| t.filename.clone());
+    let parsed = transcript::parse(&bytes, filename.as_deref())
+        .map_err(|e| StageError::Permanent(e.to_string()))?;
+    drop(bytes);
+
+    let request = {
+        let db = pipeline.db.get().await?;
+        build_request(&db, &session, parsed).await?
+    };
+    // The model call happens outside any transaction: no row is locked while it runs.
+    let analysis = pipeline
+        .analyst
+        .analyse(&request)
+        .await
+        .map_err(|e| match e {
+            AnalystError::Transient(reason) => StageError::Retryable(reason),
+            AnalystError::Permanent(reason) => StageError::Permanent(reason),
+        })?;
+
+    let mut db = pipeline.db.get().await?;
+    let tx = db.transaction().await?;
+    let locked = sessions::get_for_update(&tx, message.coach_id, session.id).await?;
+    if locked.is_none_or(|s| s.generation != message.generation) {
+        return Ok(StageOutcome::Superseded);
+    }
+    if !sessions::complete_stage(
+        &tx,
+        session.id,
+        message.generation,
+        PipelineStage::Analyse,
+        &sha256,
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        pipeline.pass_on(message).await?;
+        return Ok(StageOutcome::AlreadyDone);
+    }
+    summaries::insert_ai_version(
+        &tx,
+        message.coach_id,
+        session.id,
+        message.generation,
+        &analysis,
+    )
+    .await?;
+    for draft in &analysis.follow_ups {
+        follow_ups::insert_ai_draft(
+            &tx,
+            message.coach_id,
+            session.id,
+            message.generation,
+            draft,
+            &analysis.model,
+        )
+        .await?;
+    }
+    follow_ups::cancel_stale_drafts(&tx, message.coach_id, session.id, message.generation).await?;
+    tx.commit().await?;
+    tracing::info!(
+        commitments = analysis.commitments.len(),
+        risk_flags = analysis.risk_flags.len(),
+        drafts = analysis.follow_ups.len(),
+        model = %analysis.model,
+        "session analysed"
+    );
+    pipeline.pass_on(message).await?;
+    Ok(StageOutcome::Completed)
+}
+
+async fn build_request(
+    db: &impl GenericClient,
+    session: &sessions::Session,
+    parsed: transcript::model::Transcript,
+) -> Result<AnalysisRequest, StageError> {
+    let coach_id: CoachId = session.coach();
+    let coach = coaches::get(db, coach_id)
+        .await?
+        .ok_or_else(|| StageError::Permanent("The coach account no longer exists.".into()))?;
+    let speakers: Vec<SpeakerAssignment> = serde_json::from_value(
+        db.query_one(
+            "SELECT speakers FROM sessions WHERE coach_id = $1 AND id = $2",
+            &[&coach_id.0, &session.id],
+        )
+        .await?
+        .get(0),
+    )
+    .map_err(|e| StageError::Retryable(format!("stored speaker map is unreadable: {e}")))?;
+    let role_of = |label: &str| {
+        speakers
+            .iter()
+            .find(|s| s.label == label)
+            .map(|s| s.role.clone())
+            .unwrap_or(SpeakerRole::Unknown)
+    };
+
+    let coach_default_template = coach
+        .settings
+        .get("default_follow_up_template_id")
+        .and_then(|v| v.as_str())
+        .and_then(|s| uuid::Uuid::parse_str(s).ok());
+    let mut participants = Vec::new();
+    for participant in sessions::participants(db, coach_id, session.id).await? {
+        if participant.attendance != Attendance::Attended {
+            continue;
+        }
+        let client = clients::get(db, coach_id, participant.client_id)
+            .await?
+            .ok_or_else(|| {
+                StageError::Retryable("a participant disappeared while analysing".into())
+            })?;
+        if !client.consent_ai_processing {
+            return Err(StageError::Permanent(format!(
+                "{} has not consented to AI processing, so this session was not analysed. Record their consent on \
+                 the client, or remove them from the session's participants, then reprocess.",
+                client.name
+            )));
+        }
+        let template_id = client
+            .follow_up_template_id
+            .or(coach_default_template)
+            .unwrap_or(DEFAULT_FOLLOW_UP_TEMPLATE_ID);
+        let template = match templates::get_follow_up(db, coach_id, template_id).await? {
+            Some(template) => template,
+            None => templates::get_follow_up(db, coach_id, DEFAULT_FOLLOW_UP_TEMPLATE_ID)
+                .await?
+                .ok_or_else(|| {
+                    StageError::Retryable(
+                        "built-in templates are missing: run `flowcoach migrate`".into(),
+                    )
+                })?,
+        };
+        participants.push(ClientParticipant {
+            client_id: client.id,
+            first_name: client.first_name().to_owned(),
+            full_name: client.name.clone(),
+            speaker_label: participant.speaker_label.clone(),
+            template,
+        });
+    }
+
+    let time_zone: Tz = coach.time_zone.parse().unwrap_or(Tz::UTC);
+    let metrics = transcript::metrics(&parsed);
+    let chunks = transcript::chunk(&parsed, &ChunkConfig::default());
+    let coach_speaker_label = speakers
+        .iter()
+        .find(|s| s.role == SpeakerRole::Coach)
+        .map(|s| s.label.clone());
+    let utterances = parsed
+        .utterances
+        .into_iter()
+        .map(|u| AttributedUtterance {
+            role: role_of(&u.speaker),
+            speaker: u.speaker,
+            start_ms: u.start_ms,
+            text: u.text,
+        })
+        .collect();
+    Ok(AnalysisRequest {
+        session_title: session.title.clone(),
+        held_on: session.held_at.with_timezone(&time_zone).date_naive(),
+        coach_name: coach.display_name.clone(),
+        coach_signature: coach.signature(),
+        coach_speaker_label,
+        clients: participants,
+        utterances,
+        chunks,
+        metrics,
+        next_session_on: None,
+    })
+}

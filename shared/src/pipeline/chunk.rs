@@ -1,0 +1,135 @@
+//! Stage 1: fetch, parse and normalise the transcript, map speakers, compute
+//! coaching metrics and store speaker-aware chunks.
+
+use super::speakers::{map_speakers, KnownClient, SpeakerMap};
+use super::{Begin, Pipeline, StageError, StageOutcome};
+use crate::domain::PipelineStage;
+use crate::ports::StageMessage;
+use crate::store::{chunks, clients, coaches, sessions};
+use crate::transcript::{self, model::Transcript, ChunkConfig};
+
+pub(super) async fn run(
+    pipeline: &Pipeline,
+    message: &StageMessage,
+) -> Result<StageOutcome, StageError> {
+    let session = match pipeline.begin(message).await? {
+        Begin::Run(session) => session,
+        Begin::Finished(outcome) => return Ok(outcome),
+    };
+
+    let (bytes, sha256) = pipeline.load_transcript(&session).await?;
+    let filename = session.transcript.as_ref().and_then(|t| t.filename.clone());
+    let parsed = transcript::parse(&bytes, filename.as_deref())
+        .map_err(|e| StageError::Permanent(e.to_string()))?;
+    drop(bytes);
+
+    let mut db = pipeline.db.get().await?;
+    let coach = coaches::get(&db, message.coach_id)
+        .await?
+        .ok_or_else(|| StageError::Permanent("The coach account no longer exists.".into()))?;
+    let speaker_map = speaker_map_for(&db, &session, &coach.display_name, &parsed).await?;
+    let metrics = transcript::metrics(&parsed);
+    let pieces = transcript::chunk(&parsed, &ChunkConfig::default());
+    let speakers_json = serde_json::to_value(&speaker_map.assignments)
+        .map_err(|e| StageError::Retryable(e.to_string()))?;
+    let metrics_json =
+        serde_json::to_value(&metrics).map_err(|e| StageError::Retryable(e.to_string()))?;
+    let duration_seconds = metrics
+        .duration_ms
+        .and_then(|ms| i32::try_from(ms / 1000).ok());
+
+    let tx = db.transaction().await?;
+    // Lock the session so a concurrent reprocess cannot interleave with this write.
+    let locked = sessions::get_for_update(&tx, message.coach_id, session.id).await?;
+    if locked.is_none_or(|s| s.generation != message.generation) {
+        return Ok(StageOutcome::Superseded);
+    }
+    if !sessions::complete_stage(
+        &tx,
+        session.id,
+        message.generation,
+        PipelineStage::Chunk,
+        &sha256,
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        pipeline.pass_on(message).await?;
+        return Ok(StageOutcome::AlreadyDone);
+    }
+    for (client_id, label) in &speaker_map.new_participants {
+        tx.execute(
+            "INSERT INTO client_sessions (session_id, client_id, coach_id, speaker_label) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (session_id, client_id) DO NOTHING",
+            &[&session.id, client_id, &message.coach_id.0, label],
+        )
+        .await?;
+    }
+    chunks::replace(
+        &tx,
+        message.coach_id,
+        session.id,
+        message.generation,
+        &pieces,
+    )
+    .await?;
+    chunks::delete_older_generations(&tx, message.coach_id, session.id, message.generation).await?;
+    sessions::record_chunking(
+        &tx,
+        message.coach_id,
+        session.id,
+        message.generation,
+        &sessions::ChunkingOutcome {
+            format: parsed.format.as_str(),
+            speakers: &speakers_json,
+            unmatched_speakers: &speaker_map.unmatched,
+            metrics: &metrics_json,
+            duration_seconds,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        chunks = pieces.len(),
+        unmatched_speakers = speaker_map.unmatched.len(),
+        "transcript chunked"
+    );
+    pipeline.pass_on(message).await?;
+    Ok(StageOutcome::Completed)
+}
+
+/// Maps the transcript's speakers using the session's participants and the coach's clients.
+pub(super) async fn speaker_map_for(
+    db: &impl crate::store::GenericClient,
+    session: &sessions::Session,
+    coach_name: &str,
+    parsed: &Transcript,
+) -> Result<SpeakerMap, StageError> {
+    let participants = sessions::participants(db, session.coach(), session.id).await?;
+    let known: Vec<KnownClient> = clients::list_all(db, session.coach())
+        .await?
+        .into_iter()
+        .filter(|c| !c.archived || participants.iter().any(|p| p.client_id == c.id))
+        .map(|c| {
+            let participant = participants.iter().find(|p| p.client_id == c.id);
+            KnownClient {
+                client_id: c.id,
+                name: c.name,
+                speaker_label: participant.and_then(|p| p.speaker_label.clone()),
+                is_participant: participant.is_some(),
+            }
+        })
+        .collect();
+    let mut speakers: Vec<String> = Vec::new();
+    for utterance in &parsed.utterances {
+        if !speakers.contains(&utterance.speaker) {
+            speakers.push(utterance.speaker.clone());
+        }
+    }
+    Ok(map_speakers(
+        &speakers,
+        coach_name,
+        session.coach_speaker_label.as_deref(),
+        &known,
+    ))
+}

@@ -1,0 +1,125 @@
+//! Stage 4: the session becomes `ready`, the coach gets an email (claimed in
+//! PostgreSQL first, so it is never sent twice) and a live event.
+
+use super::{Begin, Pipeline, StageError, StageOutcome};
+use crate::domain::PipelineStage;
+use crate::ports::{MailError, OutgoingEmail, SessionEvent, SessionEventKind, StageMessage};
+use crate::store::{coaches, emails, follow_ups, sessions, summaries};
+
+pub(super) async fn run(
+    pipeline: &Pipeline,
+    message: &StageMessage,
+) -> Result<StageOutcome, StageError> {
+    let session = match pipeline.begin(message).await? {
+        Begin::Run(session) => session,
+        Begin::Finished(outcome) => return Ok(outcome),
+    };
+    let db = pipeline.db.get().await?;
+    let coach = coaches::get(&db, message.coach_id)
+        .await?
+        .ok_or_else(|| StageError::Permanent("The coach account no longer exists.".into()))?;
+    let drafts = follow_ups::list_for_session(&db, message.coach_id, session.id)
+        .await?
+        .into_iter()
+        .filter(|f| f.generation == message.generation)
+        .count();
+    let commitments = summaries::current(&db, message.coach_id, session.id)
+        .await?
+        .and_then(|s| {
+            s.content
+                .get("commitments")
+                .and_then(|c| c.as_array())
+                .map(Vec::len)
+        })
+        .unwrap_or(0);
+
+    let email = ready_email(pipeline, &coach.email, &session, drafts, commitments);
+    let dedup_key = format!("session-ready:{}:{}", session.id, message.generation);
+    match emails::claim(&db, message.coach_id, &dedup_key, &email.to, &email.subject).await? {
+        emails::Claim::Claimed(email_id) => match pipeline.mailer.send(&email).await {
+            Ok(provider_id) => emails::mark_sent(&db, email_id, &provider_id).await?,
+            Err(error) => {
+                // Not handed over: release the claim so the retry may send it.
+                emails::mark_failed(&db, email_id, &error.to_string()).await?;
+                return Err(match error {
+                    MailError::Rejected(reason) => StageError::Permanent(format!(
+                        "The ready notice to {} could not be sent: {reason}.",
+                        coach.email
+                    )),
+                    MailError::Unavailable(reason) => StageError::Retryable(reason),
+                });
+            }
+        },
+        emails::Claim::AlreadySent => {}
+        emails::Claim::Unknown => {
+            tracing::warn!(
+                dedup_key,
+                "an earlier attempt may have sent the ready email; not sending it again"
+            )
+        }
+    }
+
+    let sha256 = session
+        .transcript
+        .as_ref()
+        .map(|t| t.sha256.clone())
+        .unwrap_or_default();
+    let mut db = db;
+    let tx = db.transaction().await?;
+    sessions::mark_ready(&tx, message.coach_id, session.id, message.generation).await?;
+    sessions::complete_stage(
+        &tx,
+        session.id,
+        message.generation,
+        PipelineStage::Notify,
+        &sha256,
+    )
+    .await?;
+    tx.commit().await?;
+    pipeline
+        .notifier
+        .publish(SessionEvent {
+            coach_id: message.coach_id,
+            session_id: session.id,
+            kind: SessionEventKind::Ready,
+        })
+        .await;
+    Ok(StageOutcome::Completed)
+}
+
+/// The coach's notice. Counts and a link only: no client words leave in email.
+fn ready_email(
+    pipeline: &Pipeline,
+    to: &str,
+    session: &sessions::Session,
+    drafts: usize,
+    commitments: usize,
+) -> OutgoingEmail {
+    let link = format!(
+        "{}/v1/sessions/{}",
+        pipeline.settings.public_url, session.id
+    );
+    let held = session.held_at.format("%A %-d %B %Y");
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    OutgoingEmail {
+        from: pipeline.settings.mail_from.clone(),
+        to: to.to_owned(),
+        subject: format!("Your session of {held} is ready"),
+        // Lines stay under 76 characters so the text (and the link) is sent as
+        // plain 7-bit mail rather than quoted-printable.
+        text_body: format!(
+            "Hello,\n\nFlowCoach has finished processing your session of\n{held}.\n\n\
+             It found {} and prepared\n{} for you to review.\n\n\
+             Open the session:\n{link}\n\n\
+             Nothing is sent to your clients until you approve it.\n\n-- FlowCoach\n",
+            plural(commitments, "commitment", "commitments"),
+            plural(drafts, "follow-up draft", "follow-up drafts"),
+        ),
+    }
+}

@@ -1,0 +1,172 @@
+//! The inbox folder: `<inbox>/<coach id>/<file>`. A file is taken once it is
+//! complete — its size unchanged over two polls, and never while it is named
+//! `*.part` — then moved to `processed/` (or `rejected/` with a reason file),
+//! so nothing dropped is lost.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::domain::CoachId;
+use crate::ingest::{IncomingTranscript, Ingest};
+use crate::store::coaches;
+use crate::transcript::MAX_TRANSCRIPT_BYTES;
+
+const PROCESSED: &str = "processed";
+const REJECTED: &str = "rejected";
+
+/// Watches the inbox by polling (portable, and drops are rare).
+pub struct InboxWatcher {
+    root: PathBuf,
+    ingest: Ingest,
+    /// Last seen size of each candidate file.
+    sizes: HashMap<PathBuf, u64>,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    Ingested {
+        session_id: uuid::Uuid,
+        created: bool,
+    },
+    Rejected(String),
+}
+
+impl InboxWatcher {
+    pub fn new(root: impl Into<PathBuf>, ingest: Ingest) -> Self {
+        Self {
+            root: root.into(),
+            ingest,
+            sizes: HashMap::new(),
+        }
+    }
+
+    pub async fn run(mut self, interval: Duration, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            if let Err(error) = self.poll().await {
+                tracing::error!(%error, inbox = %self.root.display(), "inbox poll failed");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                _ = shutdown.cancelled() => {}
+            }
+        }
+    }
+
+    /// One pass over the inbox; returns what was taken.
+    pub async fn poll(&mut self) -> std::io::Result<Vec<(PathBuf, Taken)>> {
+        tokio::fs::create_dir_all(&self.root).await?;
+        let mut taken = Vec::new();
+        let mut seen = Vec::new();
+        let mut coach_dirs = tokio::fs::read_dir(&self.root).await?;
+        while let Some(coach_dir) = coach_dirs.next_entry().await? {
+            if !coach_dir.file_type().await?.is_dir() {
+                continue;
+            }
+            let mut files = tokio::fs::read_dir(coach_dir.path()).await?;
+            while let Some(file) = files.next_entry().await? {
+                let path = file.path();
+                let name = file.file_name().to_string_lossy().into_owned();
+                if !file.file_type().await?.is_file()
+                    || name.starts_with('.')
+                    || name.ends_with(".part")
+                {
+                    continue;
+                }
+                seen.push(path.clone());
+                let size = file.metadata().await?.len();
+                // Taken only when the size held still since the previous poll.
+                if self.sizes.insert(path.clone(), size) != Some(size) {
+                    continue;
+                }
+                self.sizes.remove(&path);
+                let outcome = self.take(&coach_dir.path(), &path, &name, size).await;
+                taken.push((path, outcome));
+            }
+        }
+        self.sizes.retain(|path, _| seen.contains(path));
+        Ok(taken)
+    }
+
+    async fn take(&self, coach_dir: &Path, path: &Path, name: &str, size: u64) -> Taken {
+        let outcome = self.ingest_file(coach_dir, path, name, size).await;
+        let folder = match &outcome {
+            Taken::Ingested { .. } => PROCESSED,
+            Taken::Rejected(_) => REJECTED,
+        };
+        if let Err(error) = file_away(coach_dir, path, name, folder, &outcome).await {
+            tracing::error!(%error, file = name, "could not move the inbox file away; it will be seen again");
+        }
+        match &outcome {
+            Taken::Ingested {
+                session_id,
+                created,
+            } => {
+                tracing::info!(%session_id, created, "inbox file taken")
+            }
+            Taken::Rejected(reason) => tracing::warn!(reason, "inbox file rejected"),
+        }
+        outcome
+    }
+
+    async fn ingest_file(&self, coach_dir: &Path, path: &Path, name: &str, size: u64) -> Taken {
+        let Some(coach) = coach_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse::<CoachId>().ok())
+        else {
+            return Taken::Rejected("The inbox folder name is not a coach id.".into());
+        };
+        match self.ingest.db.get().await {
+            Ok(db) => match coaches::get(&db, coach).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return Taken::Rejected("No coach has this id.".into()),
+                Err(e) => return Taken::Rejected(format!("The coach could not be looked up: {e}")),
+            },
+            Err(e) => return Taken::Rejected(format!("The database is unavailable: {e}")),
+        }
+        if size > MAX_TRANSCRIPT_BYTES as u64 {
+            return Taken::Rejected(format!(
+                "The file is {size} bytes; transcripts may be at most {MAX_TRANSCRIPT_BYTES} bytes."
+            ));
+        }
+        let bytes = match tokio::fs::read(path).await {
+            Ok(bytes) => bytes,
+            Err(e) => return Taken::Rejected(format!("The file could not be read: {e}")),
+        };
+        let incoming = IncomingTranscript {
+            bytes,
+            filename: Some(name.to_owned()),
+            request_id: Some(format!("inbox-{}", uuid::Uuid::new_v4())),
+        };
+        match self.ingest.drop_file(coach, incoming).await {
+            Ok((session, created)) => Taken::Ingested {
+                session_id: session.id,
+                created,
+            },
+            Err(e) => Taken::Rejected(format!("The transcript could not be taken in: {e}")),
+        }
+    }
+}
+
+/// Moves a taken file into `processed/` or `rejected/` (with a `.reason.txt`).
+async fn file_away(
+    coach_dir: &Path,
+    path: &Path,
+    name: &str,
+    folder: &str,
+    outcome: &Taken,
+) -> std::io::Result<()> {
+    let target_dir = coach_dir.join(folder);
+    tokio::fs::create_dir_all(&target_dir).await?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let target = target_dir.join(format!("{stamp}-{name}"));
+    tokio::fs::rename(path, &target).await?;
+    if let Taken::Rejected(reason) = outcome {
+        tokio::fs::write(target.with_extension("reason.txt"), format!("{reason}\n")).await?;
+    }
+    Ok(())
+}

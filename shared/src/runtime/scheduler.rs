@@ -1,0 +1,39 @@
+//! The schedule tick inside `serve`: periodic housekeeping that EventBridge
+//! schedules take over on AWS.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::pipeline::Pipeline;
+use crate::store::{idempotency, jobs};
+
+/// Finished jobs are kept this long for inspection.
+const KEEP_DONE_JOBS: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// One tick: bury jobs whose worker died on the last attempt, forget expired
+/// idempotency keys, trim finished jobs.
+pub async fn tick(pipeline: &Pipeline) -> Result<(), crate::store::StoreError> {
+    let buried = super::worker::bury_abandoned(pipeline).await?;
+    let db = pipeline.db.get().await?;
+    let expired_keys = idempotency::purge_expired(&db).await?;
+    let purged_jobs = jobs::purge_done(&db, KEEP_DONE_JOBS).await?;
+    if buried + expired_keys as usize + purged_jobs as usize > 0 {
+        tracing::info!(buried, expired_keys, purged_jobs, "schedule tick");
+    }
+    Ok(())
+}
+
+pub async fn run(pipeline: Pipeline, interval: Duration, shutdown: CancellationToken) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = shutdown.cancelled() => return,
+        }
+        if let Err(error) = tick(&pipeline).await {
+            tracing::error!(%error, "schedule tick failed");
+        }
+    }
+}

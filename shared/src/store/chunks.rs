@@ -1,0 +1,160 @@
+//! Transcript chunks and their embeddings.
+
+use pgvector::Vector;
+use uuid::Uuid;
+
+use super::{GenericClient, StoreError};
+use crate::domain::{new_id, CoachId};
+use crate::transcript::model::Chunk;
+
+/// A stored chunk waiting for (or holding) an embedding.
+#[derive(Debug, Clone)]
+pub struct StoredChunk {
+    pub id: Uuid,
+    pub ordinal: i32,
+    pub text: String,
+}
+
+fn to_i64(ms: Option<u64>) -> Option<i64> {
+    ms.and_then(|v| i64::try_from(v).ok())
+}
+
+/// Replaces this generation's chunks (a retried chunk stage rewrites the same rows).
+pub async fn replace(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+    chunks: &[Chunk],
+) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2 AND generation = $3",
+        &[&coach.0, &session, &generation],
+    )
+    .await?;
+    let statement = db
+        .prepare_cached(
+            "INSERT INTO transcript_chunks (id, coach_id, session_id, generation, ordinal, speakers, start_ms, end_ms,
+                 body, word_count)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .await?;
+    for chunk in chunks {
+        let ordinal = i32::try_from(chunk.ordinal)
+            .map_err(|_| StoreError::Corrupt("chunk ordinal overflow".into()))?;
+        let words = i32::try_from(chunk.word_count).unwrap_or(i32::MAX);
+        db.execute(
+            &statement,
+            &[
+                &new_id(),
+                &coach.0,
+                &session,
+                &generation,
+                &ordinal,
+                &chunk.speakers,
+                &to_i64(chunk.start_ms),
+                &to_i64(chunk.end_ms),
+                &chunk.text,
+                &words,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Drops chunks of older generations once a newer one is chunked.
+pub async fn delete_older_generations(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+) -> Result<u64, StoreError> {
+    Ok(db
+        .execute(
+            "DELETE FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2 AND generation < $3",
+            &[&coach.0, &session, &generation],
+        )
+        .await?)
+}
+
+pub async fn list(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+) -> Result<Vec<StoredChunk>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT id, ordinal, body FROM transcript_chunks
+              WHERE coach_id = $1 AND session_id = $2 AND generation = $3 ORDER BY ordinal",
+            &[&coach.0, &session, &generation],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| StoredChunk {
+            id: r.get(0),
+            ordinal: r.get(1),
+            text: r.get(2),
+        })
+        .collect())
+}
+
+/// Chunks of this generation that have no embedding yet.
+pub async fn without_embedding(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+) -> Result<Vec<StoredChunk>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT c.id, c.ordinal, c.body FROM transcript_chunks c
+               LEFT JOIN chunk_embeddings e ON e.chunk_id = c.id
+              WHERE c.coach_id = $1 AND c.session_id = $2 AND c.generation = $3 AND e.chunk_id IS NULL
+              ORDER BY c.ordinal",
+            &[&coach.0, &session, &generation],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| StoredChunk {
+            id: r.get(0),
+            ordinal: r.get(1),
+            text: r.get(2),
+        })
+        .collect())
+}
+
+pub async fn insert_embedding(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    chunk: Uuid,
+    model: &str,
+    embedding: Vec<f32>,
+) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO chunk_embeddings (chunk_id, coach_id, session_id, model, embedding)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (chunk_id) DO NOTHING",
+        &[&chunk, &coach.0, &session, &model, &Vector::from(embedding)],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn count(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<(i64, i64), StoreError> {
+    let row = db
+        .query_one(
+            "SELECT (SELECT count(*) FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2),
+                    (SELECT count(*) FROM chunk_embeddings WHERE coach_id = $1 AND session_id = $2)",
+            &[&coach.0, &session],
+        )
+        .await?;
+    Ok((row.get(0), row.get(1)))
+}

@@ -1,0 +1,95 @@
+//! Coaches: the tenants.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_postgres::Row;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{GenericClient, StoreError};
+use crate::domain::{new_id, CoachId, CoachRole, EmailAddress};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Coach {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub time_zone: String,
+    pub role: CoachRole,
+    #[schema(value_type = Object)]
+    pub settings: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Coach {
+    pub fn coach_id(&self) -> CoachId {
+        CoachId(self.id)
+    }
+
+    /// The name follow-ups are signed with: the `sender_name` setting, else the display name.
+    pub fn signature(&self) -> String {
+        self.settings
+            .get("sender_name")
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or(&self.display_name)
+            .to_owned()
+    }
+}
+
+const COLUMNS: &str = "id, email, display_name, time_zone, role, settings, created_at";
+
+fn from_row(row: &Row) -> Coach {
+    Coach {
+        id: row.get("id"),
+        email: row.get("email"),
+        display_name: row.get("display_name"),
+        time_zone: row.get("time_zone"),
+        role: row.get("role"),
+        settings: row.get("settings"),
+        created_at: row.get("created_at"),
+    }
+}
+
+pub async fn get(db: &impl GenericClient, id: CoachId) -> Result<Option<Coach>, StoreError> {
+    let row = db
+        .query_opt(
+            &format!("SELECT {COLUMNS} FROM coaches WHERE id = $1"),
+            &[&id.0],
+        )
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn find_by_email(
+    db: &impl GenericClient,
+    email: &EmailAddress,
+) -> Result<Option<Coach>, StoreError> {
+    let row = db
+        .query_opt(
+            &format!("SELECT {COLUMNS} FROM coaches WHERE lower(email) = lower($1)"),
+            &[&email.as_str()],
+        )
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Returns the coach with this email, creating it when missing.
+pub async fn ensure(
+    db: &impl GenericClient,
+    email: &EmailAddress,
+    display_name: &str,
+    role: CoachRole,
+) -> Result<Coach, StoreError> {
+    let row = db
+        .query_one(
+            &format!(
+                "INSERT INTO coaches (id, email, display_name, role) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (lower(email)) DO UPDATE SET updated_at = coaches.updated_at
+                 RETURNING {COLUMNS}"
+            ),
+            &[&new_id(), &email.as_str(), &display_name, &role],
+        )
+        .await?;
+    Ok(from_row(&row))
+}

@@ -1,0 +1,68 @@
+//! PostgreSQL repositories. Every function that reads or writes tenant data
+//! takes the coach id and puts it in the WHERE clause: ids from a URL are never
+//! trusted on their own.
+
+pub mod audit;
+pub mod chunks;
+pub mod clients;
+pub mod coaches;
+pub mod emails;
+pub mod follow_ups;
+pub mod idempotency;
+pub mod jobs;
+pub mod migrations;
+pub mod sessions;
+pub mod summaries;
+pub mod templates;
+
+pub use deadpool_postgres::{GenericClient, Pool};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database pool: {0}")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    #[error("database: {0}")]
+    Db(#[from] tokio_postgres::Error),
+    #[error("could not connect to the database: {0}")]
+    Connect(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// True when the database refused the write because of a unique key.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Db(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION))
+    }
+}
+
+/// Builds a connection pool. `max_size` is 1 on Lambda (one container, one
+/// connection, reused across invocations) and larger for the local server.
+pub fn connect(database_url: &str, max_size: usize) -> Result<Pool, StoreError> {
+    let pg_config: tokio_postgres::Config =
+        database_url.parse().map_err(|e: tokio_postgres::Error| {
+            StoreError::Connect(format!(
+                "DATABASE_URL is not a valid connection string: {e}"
+            ))
+        })?;
+    let manager = deadpool_postgres::Manager::from_config(
+        pg_config,
+        tokio_postgres::NoTls,
+        deadpool_postgres::ManagerConfig {
+            recycling_method: deadpool_postgres::RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(max_size)
+        .build()
+        .map_err(|e| StoreError::Connect(e.to_string()))
+}
+
+/// Checks that the database answers (for `/readyz`).
+pub async fn ping(pool: &Pool) -> Result<(), StoreError> {
+    let client = pool.get().await?;
+    client.simple_query("SELECT 1").await?;
+    Ok(())
+}

@@ -1,0 +1,456 @@
+//! Sessions, their participants and their processing status.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio_postgres::Row;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{GenericClient, StoreError};
+use crate::domain::{new_id, Attendance, CoachId, PipelineStage, SessionKind, SessionStatus};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TranscriptInfo {
+    pub filename: Option<String>,
+    pub format: Option<String>,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub language: Option<String>,
+    #[serde(skip)]
+    pub object_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Session {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub coach_id: Uuid,
+    pub title: String,
+    pub kind: SessionKind,
+    pub held_at: DateTime<Utc>,
+    pub duration_seconds: Option<i32>,
+    pub coach_speaker_label: Option<String>,
+    pub status: SessionStatus,
+    /// The stage running now, while `processing`.
+    pub stage: Option<PipelineStage>,
+    pub failure_stage: Option<PipelineStage>,
+    pub failure_reason: Option<String>,
+    pub generation: i32,
+    pub transcript: Option<TranscriptInfo>,
+    /// Transcript speakers that match neither the coach nor a participant.
+    pub unmatched_speakers: Vec<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metrics: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Session {
+    pub fn coach(&self) -> CoachId {
+        CoachId(self.coach_id)
+    }
+}
+
+/// A client who attended (or missed) a session.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Participant {
+    pub client_id: Uuid,
+    pub name: String,
+    pub speaker_label: Option<String>,
+    pub attendance: Attendance,
+}
+
+/// One participant as the coach sets it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ParticipantInput {
+    pub client_id: Uuid,
+    pub speaker_label: Option<String>,
+    #[serde(default = "attended")]
+    pub attendance: Attendance,
+}
+
+fn attended() -> Attendance {
+    Attendance::Attended
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub title: String,
+    pub kind: SessionKind,
+    pub held_at: DateTime<Utc>,
+    pub duration_seconds: Option<i32>,
+    pub coach_speaker_label: Option<String>,
+}
+
+/// What is known about a transcript when it is stored.
+#[derive(Debug, Clone)]
+pub struct StoredTranscript {
+    pub object_key: String,
+    pub filename: Option<String>,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+const COLUMNS: &str = "id, coach_id, title, kind, held_at, duration_seconds, coach_speaker_label, status, stage, \
+    failure_stage, failure_reason, generation, transcript_key, transcript_format, transcript_size, transcript_sha256, \
+    transcript_language, transcript_filename, unmatched_speakers, metrics, created_at, updated_at";
+
+fn from_row(row: &Row) -> Session {
+    let transcript = row
+        .get::<_, Option<String>>("transcript_key")
+        .map(|object_key| TranscriptInfo {
+            filename: row.get("transcript_filename"),
+            format: row.get("transcript_format"),
+            size_bytes: row
+                .get::<_, Option<i64>>("transcript_size")
+                .unwrap_or_default(),
+            sha256: row
+                .get::<_, Option<String>>("transcript_sha256")
+                .unwrap_or_default(),
+            language: row.get("transcript_language"),
+            object_key,
+        });
+    Session {
+        id: row.get("id"),
+        coach_id: row.get("coach_id"),
+        title: row.get("title"),
+        kind: row.get("kind"),
+        held_at: row.get("held_at"),
+        duration_seconds: row.get("duration_seconds"),
+        coach_speaker_label: row.get("coach_speaker_label"),
+        status: row.get("status"),
+        stage: row.get("stage"),
+        failure_stage: row.get("failure_stage"),
+        failure_reason: row.get("failure_reason"),
+        generation: row.get("generation"),
+        transcript,
+        unmatched_speakers: row.get("unmatched_speakers"),
+        metrics: row.get("metrics"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+    }
+}
+
+pub async fn insert(
+    db: &impl GenericClient,
+    coach: CoachId,
+    new: &NewSession,
+) -> Result<Session, StoreError> {
+    let row = db
+        .query_one(
+            &format!(
+                "INSERT INTO sessions (id, coach_id, title, kind, held_at, duration_seconds, coach_speaker_label)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
+            ),
+            &[&new_id(), &coach.0, &new.title, &new.kind, &new.held_at, &new.duration_seconds, &new.coach_speaker_label],
+        )
+        .await?;
+    Ok(from_row(&row))
+}
+
+pub async fn get(
+    db: &impl GenericClient,
+    coach: CoachId,
+    id: Uuid,
+) -> Result<Option<Session>, StoreError> {
+    let row = db
+        .query_opt(
+            &format!("SELECT {COLUMNS} FROM sessions WHERE coach_id = $1 AND id = $2"),
+            &[&coach.0, &id],
+        )
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Locks the session row for the rest of the transaction (short writes only).
+pub async fn get_for_update(
+    db: &impl GenericClient,
+    coach: CoachId,
+    id: Uuid,
+) -> Result<Option<Session>, StoreError> {
+    let row = db
+        .query_opt(
+            &format!("SELECT {COLUMNS} FROM sessions WHERE coach_id = $1 AND id = $2 FOR UPDATE"),
+            &[&coach.0, &id],
+        )
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn find_by_transcript(
+    db: &impl GenericClient,
+    coach: CoachId,
+    sha256: &str,
+) -> Result<Option<Session>, StoreError> {
+    let row = db
+        .query_opt(
+            &format!(
+                "SELECT {COLUMNS} FROM sessions WHERE coach_id = $1 AND transcript_sha256 = $2"
+            ),
+            &[&coach.0, &sha256],
+        )
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn list(
+    db: &impl GenericClient,
+    coach: CoachId,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<Session>, StoreError> {
+    let (at, id) = after.unzip();
+    let rows = db
+        .query(
+            &format!(
+                "SELECT {COLUMNS} FROM sessions WHERE coach_id = $1
+                   AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+                 ORDER BY created_at DESC, id DESC LIMIT $4"
+            ),
+            &[&coach.0, &at, &id, &limit],
+        )
+        .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Deletes the session and, by cascade, everything derived from it.
+/// Returns the transcript's object key so the caller can remove the object.
+pub async fn delete(
+    db: &impl GenericClient,
+    coach: CoachId,
+    id: Uuid,
+) -> Result<Option<Option<String>>, StoreError> {
+    let row = db
+        .query_opt(
+            "DELETE FROM sessions WHERE coach_id = $1 AND id = $2 RETURNING transcript_key",
+            &[&coach.0, &id],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+pub async fn participants(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<Vec<Participant>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT cs.client_id, c.name, cs.speaker_label, cs.attendance
+               FROM client_sessions cs JOIN clients c ON c.coach_id = cs.coach_id AND c.id = cs.client_id
+              WHERE cs.coach_id = $1 AND cs.session_id = $2
+              ORDER BY c.name",
+            &[&coach.0, &session],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Participant {
+            client_id: r.get(0),
+            name: r.get(1),
+            speaker_label: r.get(2),
+            attendance: r.get(3),
+        })
+        .collect())
+}
+
+/// Replaces the participant list. The composite foreign key rejects another coach's clients.
+pub async fn set_participants(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    participants: &[ParticipantInput],
+) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM client_sessions WHERE coach_id = $1 AND session_id = $2",
+        &[&coach.0, &session],
+    )
+    .await?;
+    for p in participants {
+        db.execute(
+            "INSERT INTO client_sessions (session_id, client_id, coach_id, speaker_label, attendance)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (session_id, client_id) DO UPDATE SET speaker_label = EXCLUDED.speaker_label,
+                 attendance = EXCLUDED.attendance",
+            &[&session, &p.client_id, &coach.0, &p.speaker_label, &p.attendance],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_coach_speaker_label(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    label: Option<&str>,
+) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE sessions SET coach_speaker_label = $3, updated_at = now() WHERE coach_id = $1 AND id = $2",
+        &[&coach.0, &session, &label],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a newly stored transcript and starts a new processing generation.
+/// Returns the new generation.
+pub async fn attach_transcript(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    transcript: &StoredTranscript,
+) -> Result<i32, StoreError> {
+    let row = db
+        .query_one(
+            "UPDATE sessions SET transcript_key = $3, transcript_filename = $4, transcript_size = $5,
+                 transcript_sha256 = $6, transcript_format = NULL, status = 'processing', stage = 'chunk',
+                 failure_stage = NULL, failure_reason = NULL, unmatched_speakers = '{}', metrics = NULL,
+                 generation = generation + 1, updated_at = now()
+             WHERE coach_id = $1 AND id = $2 RETURNING generation",
+            &[&coach.0, &session, &transcript.object_key, &transcript.filename, &transcript.size_bytes, &transcript.sha256],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Starts a new generation over the stored transcript (reprocess, redrive of a failed session).
+pub async fn start_generation(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<Option<i32>, StoreError> {
+    let row = db
+        .query_opt(
+            "UPDATE sessions SET status = 'processing', stage = 'chunk', failure_stage = NULL, failure_reason = NULL,
+                 generation = generation + 1, updated_at = now()
+             WHERE coach_id = $1 AND id = $2 AND transcript_key IS NOT NULL RETURNING generation",
+            &[&coach.0, &session],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+/// Moves a processing session to `stage`, unless a newer generation started.
+pub async fn enter_stage(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+    stage: PipelineStage,
+) -> Result<bool, StoreError> {
+    let updated = db
+        .execute(
+            "UPDATE sessions SET status = 'processing', stage = $4, failure_stage = NULL, failure_reason = NULL,
+                 updated_at = now()
+             WHERE coach_id = $1 AND id = $2 AND generation = $3 AND status <> 'ready'",
+            &[&coach.0, &session, &generation, &stage],
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
+pub async fn mark_failed(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+    stage: PipelineStage,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    let updated = db
+        .execute(
+            "UPDATE sessions SET status = 'failed', stage = NULL, failure_stage = $4, failure_reason = $5,
+                 updated_at = now()
+             WHERE coach_id = $1 AND id = $2 AND generation = $3",
+            &[&coach.0, &session, &generation, &stage, &reason],
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
+pub async fn mark_ready(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+) -> Result<bool, StoreError> {
+    let updated = db
+        .execute(
+            "UPDATE sessions SET status = 'ready', stage = NULL, failure_stage = NULL, failure_reason = NULL,
+                 updated_at = now()
+             WHERE coach_id = $1 AND id = $2 AND generation = $3",
+            &[&coach.0, &session, &generation],
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
+/// What the chunk stage learnt about the transcript.
+pub struct ChunkingOutcome<'a> {
+    pub format: &'a str,
+    pub speakers: &'a serde_json::Value,
+    pub unmatched_speakers: &'a [String],
+    pub metrics: &'a serde_json::Value,
+    pub duration_seconds: Option<i32>,
+}
+
+pub async fn record_chunking(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+    outcome: &ChunkingOutcome<'_>,
+) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE sessions SET transcript_format = $4, speakers = $5, unmatched_speakers = $6, metrics = $7,
+             duration_seconds = COALESCE(duration_seconds, $8), updated_at = now()
+         WHERE coach_id = $1 AND id = $2 AND generation = $3",
+        &[
+            &coach.0,
+            &session,
+            &generation,
+            &outcome.format,
+            outcome.speakers,
+            &outcome.unmatched_speakers,
+            outcome.metrics,
+            &outcome.duration_seconds,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stage idempotency: has this stage finished for this generation and transcript?
+pub async fn stage_done(
+    db: &impl GenericClient,
+    session: Uuid,
+    generation: i32,
+    stage: PipelineStage,
+) -> Result<bool, StoreError> {
+    let row = db
+        .query_opt(
+            "SELECT 1 FROM stage_runs WHERE session_id = $1 AND generation = $2 AND stage = $3",
+            &[&session, &generation, &stage],
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Marks a stage finished; returns false when another delivery finished it first.
+pub async fn complete_stage(
+    db: &impl GenericClient,
+    session: Uuid,
+    generation: i32,
+    stage: PipelineStage,
+    transcript_sha256: &str,
+) -> Result<bool, StoreError> {
+    let inserted = db
+        .execute(
+            "INSERT INTO stage_runs (session_id, generation, stage, transcript_sha256) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+            &[&session, &generation, &stage, &transcript_sha256],
+        )
+        .await?;
+    Ok(inserted == 1)
+}

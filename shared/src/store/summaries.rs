@@ -1,0 +1,194 @@
+//! Versioned session summaries and the commitments they hold.
+
+use chrono::{DateTime, Utc};
+use pgvector::Vector;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{GenericClient, StoreError};
+use crate::ai::analyst::Analysis;
+use crate::domain::{new_id, CoachId, VersionSource};
+
+/// The current version of a session's summary.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummaryView {
+    pub session_id: Uuid,
+    pub summary_version_id: Uuid,
+    pub version: i32,
+    pub generation: i32,
+    pub source: VersionSource,
+    pub model: Option<String>,
+    pub instruction: Option<String>,
+    /// Overview, themes, client insights, commitments, coach observations, risk flags.
+    #[schema(value_type = Object)]
+    pub content: serde_json::Value,
+    /// Talk-time share per speaker, questions, longest monologue.
+    #[schema(value_type = Option<Object>)]
+    pub metrics: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stores the AI analysis of one generation as a new summary version.
+/// Returns `None` when this generation's analysis is already stored (a redelivery).
+pub async fn insert_ai_version(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+    analysis: &Analysis,
+) -> Result<Option<Uuid>, StoreError> {
+    let exists = db
+        .query_opt(
+            "SELECT id FROM summary_versions WHERE session_id = $1 AND generation = $2 AND source = 'ai'",
+            &[&session, &generation],
+        )
+        .await?;
+    if exists.is_some() {
+        return Ok(None);
+    }
+    let summary_id: Uuid = db
+        .query_one(
+            "INSERT INTO summaries (id, coach_id, session_id, current_version) VALUES ($1, $2, $3, 0)
+             ON CONFLICT (session_id) DO UPDATE SET updated_at = now() RETURNING id",
+            &[&new_id(), &coach.0, &session],
+        )
+        .await?
+        .get(0);
+    let version: i32 = db
+        .query_one(
+            "UPDATE summaries SET current_version = current_version + 1, updated_at = now()
+              WHERE id = $1 RETURNING current_version",
+            &[&summary_id],
+        )
+        .await?
+        .get(0);
+    let content = serde_json::json!({
+        "overview": analysis.overview,
+        "themes": analysis.themes,
+        "client_insights": analysis.client_insights,
+        "commitments": analysis.commitments,
+        "coach_observations": analysis.coach_observations,
+        "risk_flags": analysis.risk_flags,
+    });
+    let version_id = new_id();
+    db.execute(
+        "INSERT INTO summary_versions (id, summary_id, coach_id, session_id, version, generation, source, model, content)
+         VALUES ($1, $2, $3, $4, $5, $6, 'ai', $7, $8)",
+        &[&version_id, &summary_id, &coach.0, &session, &version, &generation, &analysis.model, &content],
+    )
+    .await?;
+    for commitment in &analysis.commitments {
+        db.execute(
+            "INSERT INTO commitments (id, coach_id, session_id, summary_version_id, client_id, owner, body, due_on, quote)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &new_id(),
+                &coach.0,
+                &session,
+                &version_id,
+                &commitment.client_id,
+                &commitment.owner,
+                &commitment.text,
+                &commitment.due,
+                &commitment.quote,
+            ],
+        )
+        .await?;
+    }
+    Ok(Some(version_id))
+}
+
+pub async fn current(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<Option<SummaryView>, StoreError> {
+    let row = db
+        .query_opt(
+            "SELECT v.id, v.version, v.generation, v.source, v.model, v.instruction, v.content, v.created_at, s.metrics
+               FROM summaries sm
+               JOIN summary_versions v ON v.summary_id = sm.id AND v.version = sm.current_version
+               JOIN sessions s ON s.coach_id = sm.coach_id AND s.id = sm.session_id
+              WHERE sm.coach_id = $1 AND sm.session_id = $2",
+            &[&coach.0, &session],
+        )
+        .await?;
+    Ok(row.map(|r| SummaryView {
+        session_id: session,
+        summary_version_id: r.get(0),
+        version: r.get(1),
+        generation: r.get(2),
+        source: r.get(3),
+        model: r.get(4),
+        instruction: r.get(5),
+        content: r.get(6),
+        created_at: r.get(7),
+        metrics: r.get(8),
+    }))
+}
+
+/// The AI version of one generation: what the embed stage embeds.
+pub async fn ai_version_text(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+) -> Result<Option<(Uuid, String)>, StoreError> {
+    let row = db
+        .query_opt(
+            "SELECT id, content FROM summary_versions
+              WHERE coach_id = $1 AND session_id = $2 AND generation = $3 AND source = 'ai'",
+            &[&coach.0, &session, &generation],
+        )
+        .await?;
+    Ok(row.map(|r| {
+        let content: serde_json::Value = r.get(1);
+        let overview = content
+            .get("overview")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let themes = content
+            .get("themes")
+            .and_then(|v| v.as_array())
+            .map(|t| {
+                t.iter()
+                    .filter_map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        (r.get(0), format!("{overview}\nThemes: {themes}"))
+    }))
+}
+
+pub async fn insert_embedding(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+    summary_version: Uuid,
+    model: &str,
+    embedding: Vec<f32>,
+) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO summary_embeddings (summary_version_id, coach_id, session_id, model, embedding)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (summary_version_id) DO NOTHING",
+        &[&summary_version, &coach.0, &session, &model, &Vector::from(embedding)],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn count_versions(
+    db: &impl GenericClient,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<i64, StoreError> {
+    let row = db
+        .query_one(
+            "SELECT count(*) FROM summary_versions WHERE coach_id = $1 AND session_id = $2",
+            &[&coach.0, &session],
+        )
+        .await?;
+    Ok(row.get(0))
+}

@@ -1,0 +1,281 @@
+//! `TestApp`: the local runtime against a fresh database, served on an
+//! ephemeral port, with its data folder in a temporary directory.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use flowcoach_core::ai::analyst::Analyst;
+use flowcoach_core::ai::embedder::Embedder;
+use flowcoach_core::ai::lazy_model::LazyMiniLm;
+use flowcoach_core::ai::local::LocalAnalyst;
+use flowcoach_core::ai::minilm::default_model_dir;
+use flowcoach_core::config::{LocalConfig, Secret};
+use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress};
+use flowcoach_core::runtime::local::LocalRuntime;
+use flowcoach_core::store::coaches;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::database::TestDb;
+
+/// Knobs a test may turn.
+pub struct TestAppOptions {
+    pub analyst: Arc<dyn Analyst>,
+    pub embedder: Arc<dyn Embedder>,
+    pub max_attempts: i32,
+    pub visibility_timeout: Duration,
+    /// Start workers, inbox watcher and schedule tick (off: the test drives the queue).
+    pub background: bool,
+}
+
+impl Default for TestAppOptions {
+    fn default() -> Self {
+        Self {
+            analyst: Arc::new(LocalAnalyst),
+            embedder: shared_model(),
+            max_attempts: 5,
+            visibility_timeout: Duration::from_secs(30),
+            background: true,
+        }
+    }
+}
+
+/// The real embedding model, loaded once per test process.
+pub fn shared_model() -> Arc<dyn Embedder> {
+    static MODEL: std::sync::OnceLock<Arc<LazyMiniLm>> = std::sync::OnceLock::new();
+    MODEL
+        .get_or_init(|| Arc::new(LazyMiniLm::new(default_model_dir())))
+        .clone()
+}
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub runtime: LocalRuntime,
+    pub base_url: String,
+    pub http: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    shutdown: CancellationToken,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(TestAppOptions::default()).await
+    }
+
+    pub async fn spawn_with(options: TestAppOptions) -> Self {
+        let db = TestDb::new().await;
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("local addr");
+        let root = data_dir.path().to_path_buf();
+        let config = LocalConfig {
+            database_url: db.url.clone(),
+            bind: address,
+            inbox_dir: root.join("inbox"),
+            outbox_dir: root.join("outbox"),
+            objects_dir: root.join("objects"),
+            data_dir: root,
+            public_url: format!("http://{address}"),
+            jwt_secret: Secret::new("test-secret-test-secret-test-secret!"),
+            model_dir: default_model_dir(),
+            worker_concurrency: 2,
+            visibility_timeout: options.visibility_timeout,
+            max_attempts: options.max_attempts,
+            mail_from: "FlowCoach <no-reply@flowcoach.test>".into(),
+        };
+        let mut runtime = LocalRuntime::with_ai(config, options.analyst, options.embedder)
+            .await
+            .expect("runtime");
+        runtime.worker_settings.base_backoff = Duration::from_millis(50);
+        runtime.worker_settings.max_backoff = Duration::from_millis(400);
+        runtime.worker_settings.idle_poll = Duration::from_millis(50);
+        let shutdown = CancellationToken::new();
+        let server = runtime.clone();
+        let stop = shutdown.clone();
+        if options.background {
+            tokio::spawn(async move { server.serve(listener, stop).await.expect("serve") });
+        } else {
+            let app = flowcoach_core::api::router(server.app_state());
+            tokio::spawn(async move {
+                axum_serve(listener, app, stop).await;
+            });
+        }
+        Self {
+            db,
+            runtime,
+            base_url: format!("http://{address}"),
+            http: reqwest::Client::new(),
+            data_dir,
+            shutdown,
+        }
+    }
+
+    /// A coach (created if new) and a bearer token for them.
+    pub async fn coach(&self, email: &str, name: &str) -> (CoachId, String) {
+        let db = self.db.pool.get().await.expect("db");
+        let email = EmailAddress::parse(email).expect("email");
+        let coach = coaches::ensure(&db, &email, name, CoachRole::Coach)
+            .await
+            .expect("coach");
+        let token = self
+            .runtime
+            .tokens
+            .issue(
+                coach.coach_id(),
+                &coach.email,
+                coach.role,
+                chrono::Duration::hours(1),
+            )
+            .expect("token");
+        (coach.coach_id(), token)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET");
+        read(response).await
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("POST");
+        read(response).await
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        read(request.send().await.expect("request")).await
+    }
+
+    /// Creates a client and returns its id.
+    pub async fn create_client(&self, token: &str, name: &str, email: &str) -> String {
+        let (status, body) = self
+            .post(
+                token,
+                "/v1/clients",
+                &serde_json::json!({"name": name, "email": email}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().expect("client id").to_owned()
+    }
+
+    /// Creates a session with participants `(client_id, speaker_label)` and returns its id.
+    pub async fn create_session(
+        &self,
+        token: &str,
+        title: &str,
+        held_at: &str,
+        participants: &[(&str, Option<&str>)],
+    ) -> String {
+        let participants: Vec<Value> = participants
+            .iter()
+            .map(|(id, label)| serde_json::json!({"client_id": id, "speaker_label": label}))
+            .collect();
+        let (status, body) = self
+            .post(token, "/v1/sessions", &serde_json::json!({"title": title, "held_at": held_at, "participants": participants}))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().expect("session id").to_owned()
+    }
+
+    pub async fn upload(
+        &self,
+        token: &str,
+        session: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, Value) {
+        let request = self
+            .http
+            .put(self.url(&format!(
+                "/v1/sessions/{session}/transcript?filename={filename}"
+            )))
+            .bearer_auth(token)
+            .body(bytes);
+        self.send(request).await
+    }
+
+    /// Polls the session until it is `ready` or `failed` (panics after `timeout`).
+    pub async fn wait_until_settled(&self, token: &str, session: &str, timeout: Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let (status, body) = self
+                .get(token, &format!("/v1/sessions/{session}/status"))
+                .await;
+            assert_eq!(status, 200, "{body}");
+            if body["status"] == "ready" || body["status"] == "failed" {
+                return body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "session {session} did not settle: {body}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The `.eml` files in the outbox.
+    pub fn outbox(&self) -> Vec<String> {
+        let dir = self.data_dir.path().join("outbox");
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut mails: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| std::fs::read_to_string(e.path()).expect("read eml"))
+            .collect();
+        mails.sort();
+        mails
+    }
+
+    pub async fn count(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> i64 {
+        let db = self.db.pool.get().await.expect("db");
+        db.query_one(sql, params).await.expect(sql).get(0)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router, stop: CancellationToken) {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { stop.cancelled().await })
+        .await
+        .expect("serve");
+}
+
+async fn read(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, body)
+}

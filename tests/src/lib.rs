@@ -1,0 +1,9 @@
+//! Test harness: a fresh PostgreSQL database per test (cloned from a migrated
+//! template), the local runtime on an ephemeral port, and helpers to drive it.
+
+pub mod app;
+pub mod database;
+pub mod fixtures;
+
+pub use app::{TestApp, TestAppOptions};
+pub use database::TestDb;

@@ -1,0 +1,97 @@
+//! Coach B gets 404 on every one of coach A's resources and never sees them in lists.
+
+use flowcoach_tests::fixtures::shared_transcript;
+use flowcoach_tests::TestApp;
+use reqwest::Method;
+
+use crate::support::HELD_AT;
+
+#[tokio::test]
+async fn another_coach_gets_404_on_every_resource_and_empty_lists() {
+    let app = TestApp::spawn().await;
+    let (_, token_a) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let (_, token_b) = app.coach("marcus@example.com", "Marcus Oyelaran").await;
+    let client = app
+        .create_client(&token_a, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(&token_a, "A's session", HELD_AT, &[(&client, None)])
+        .await;
+    app.upload(&token_a, &session, "s03.srt", shared_transcript("s03.srt"))
+        .await;
+    assert_eq!(
+        app.wait_until_settled(&token_a, &session, std::time::Duration::from_secs(180))
+            .await["status"],
+        "ready"
+    );
+
+    let participants = serde_json::json!({"participants": [{"client_id": client}]});
+    let requests: Vec<(Method, String, Option<serde_json::Value>)> = vec![
+        (Method::GET, format!("/v1/clients/{client}"), None),
+        (
+            Method::PATCH,
+            format!("/v1/clients/{client}"),
+            Some(serde_json::json!({"name": "Mine now"})),
+        ),
+        (Method::GET, format!("/v1/sessions/{session}"), None),
+        (Method::GET, format!("/v1/sessions/{session}/status"), None),
+        (Method::GET, format!("/v1/sessions/{session}/summary"), None),
+        (
+            Method::GET,
+            format!("/v1/sessions/{session}/follow-ups"),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/v1/sessions/{session}/participants"),
+            Some(participants),
+        ),
+        (
+            Method::POST,
+            format!("/v1/sessions/{session}/reprocess"),
+            Some(serde_json::json!({})),
+        ),
+        (Method::DELETE, format!("/v1/sessions/{session}"), None),
+    ];
+    for (method, path, body) in requests {
+        let mut request = app
+            .http
+            .request(method.clone(), app.url(&path))
+            .bearer_auth(&token_b);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let (status, problem) = app.send(request).await;
+        assert_eq!(status, 404, "{method} {path}: {problem}");
+        assert!(problem["request_id"].is_string(), "{method} {path}");
+    }
+    let (status, _) = app
+        .upload(&token_b, &session, "x.vtt", shared_transcript("s01.vtt"))
+        .await;
+    assert_eq!(status, 404);
+
+    // B cannot attach A's client to B's own session either.
+    let (status, problem) = app
+        .post(
+            &token_b,
+            "/v1/sessions",
+            &serde_json::json!({"title": "B", "held_at": HELD_AT, "participants": [{"client_id": client}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "participants[0].client_id");
+
+    for list in ["/v1/clients", "/v1/sessions"] {
+        let (status, body) = app.get(&token_b, list).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["items"], serde_json::json!([]), "{list}");
+    }
+    // A's data is untouched by B's attempts.
+    let (status, body) = app.get(&token_a, &format!("/v1/clients/{client}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["name"], "Tobias Renner");
+    let (_, status_body) = app
+        .get(&token_a, &format!("/v1/sessions/{session}/status"))
+        .await;
+    assert_eq!(status_body["generation"], 1);
+}

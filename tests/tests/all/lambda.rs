@@ -1,0 +1,105 @@
+//! The stage Lambdas' handler: SQS events from `events/` in, partial batch failures out.
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use flowcoach_core::domain::PipelineStage;
+use flowcoach_core::lambda::stage::handle_batch;
+use flowcoach_tests::fixtures::{shared_transcript, workspace_root};
+use flowcoach_tests::{TestApp, TestAppOptions};
+
+use crate::support::{FlakyAnalyst, HELD_AT};
+
+fn sample_event(stage: PipelineStage, coach: &str, session: &str) -> SqsEvent {
+    let path = workspace_root().join(format!("events/sqs-stage-{stage}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = text
+        .replace("{{coach_id}}", coach)
+        .replace("{{session_id}}", session);
+    serde_json::from_str(&text).expect("sample event parses as an SQS event")
+}
+
+#[tokio::test]
+async fn sample_sqs_events_drive_every_stage_and_report_only_retryable_failures() {
+    let analyst = FlakyAnalyst::failing_first(1);
+    let app = TestApp::spawn_with(TestAppOptions {
+        analyst,
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
+        .await;
+    app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
+        .await;
+    let pipeline = &app.runtime.pipeline;
+    let coach = coach.to_string();
+
+    let chunk = handle_batch(
+        pipeline,
+        PipelineStage::Chunk,
+        sample_event(PipelineStage::Chunk, &coach, &session),
+    )
+    .await;
+    assert!(chunk.batch_item_failures.is_empty());
+
+    // The analyst times out once: the record is reported for redelivery, then succeeds.
+    let event = sample_event(PipelineStage::Analyse, &coach, &session);
+    let message_id = event.records[0].message_id.clone().unwrap();
+    let failed = handle_batch(pipeline, PipelineStage::Analyse, event.clone()).await;
+    assert_eq!(failed.batch_item_failures.len(), 1);
+    assert_eq!(failed.batch_item_failures[0].item_identifier, message_id);
+    assert!(handle_batch(pipeline, PipelineStage::Analyse, event)
+        .await
+        .batch_item_failures
+        .is_empty());
+
+    for stage in [PipelineStage::Embed, PipelineStage::Notify] {
+        let response = handle_batch(pipeline, stage, sample_event(stage, &coach, &session)).await;
+        assert!(response.batch_item_failures.is_empty(), "{stage}");
+    }
+    let (_, status) = app
+        .get(&token, &format!("/v1/sessions/{session}/status"))
+        .await;
+    assert_eq!(status["status"], "ready", "{status}");
+    assert_eq!(app.outbox().len(), 1);
+
+    // A redelivered notify event sends nothing more.
+    let again = handle_batch(
+        pipeline,
+        PipelineStage::Notify,
+        sample_event(PipelineStage::Notify, &coach, &session),
+    )
+    .await;
+    assert!(again.batch_item_failures.is_empty());
+    assert_eq!(app.outbox().len(), 1);
+}
+
+#[tokio::test]
+async fn a_permanent_failure_fails_the_session_at_once_instead_of_burning_retries() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let session = app.create_session(&token, "Binary", HELD_AT, &[]).await;
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    png.extend([0u8; 256]);
+    app.upload(&token, &session, "x.vtt", png).await;
+    let response = handle_batch(
+        &app.runtime.pipeline,
+        PipelineStage::Chunk,
+        sample_event(PipelineStage::Chunk, &coach.to_string(), &session),
+    )
+    .await;
+    assert!(response.batch_item_failures.is_empty(), "not retried");
+    let (_, status) = app
+        .get(&token, &format!("/v1/sessions/{session}/status"))
+        .await;
+    assert_eq!(status["status"], "failed");
+    assert_eq!(status["failure_stage"], "chunk");
+}

@@ -1,0 +1,132 @@
+//! The PostgreSQL job queue: leases, expiry, dedup.
+
+use std::time::Duration;
+
+use flowcoach_core::runtime::worker;
+use flowcoach_core::store::jobs;
+use flowcoach_tests::fixtures::shared_transcript;
+use flowcoach_tests::{TestApp, TestAppOptions};
+
+use crate::support::HELD_AT;
+
+#[tokio::test]
+async fn a_job_whose_worker_died_is_picked_up_after_its_lease_expires() {
+    // No background workers: this test plays the worker that dies.
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
+        .await;
+    app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
+        .await;
+
+    // The dying worker claims the chunk job with a short lease and never reports back.
+    let db = app.db.pool.get().await.unwrap();
+    let claimed = jobs::claim(&db, &["stage-chunk"], Duration::from_millis(800))
+        .await
+        .unwrap()
+        .expect("a job");
+    assert!(
+        jobs::claim(&db, &["stage-chunk"], Duration::from_secs(30))
+            .await
+            .unwrap()
+            .is_none(),
+        "leased job is invisible"
+    );
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+
+    let mut settings = app.runtime.worker_settings.clone();
+    settings.visibility_timeout = Duration::from_secs(60);
+    while worker::run_once(&app.runtime.pipeline, &settings)
+        .await
+        .unwrap()
+    {}
+    let settled = app
+        .wait_until_settled(&token, &session, Duration::from_secs(5))
+        .await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+    // The dead worker's late acknowledgement no longer counts.
+    assert!(!jobs::ack(&db, &claimed).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_message_already_waiting_is_not_enqueued_twice() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let db = app.db.pool.get().await.unwrap();
+    let payload = serde_json::json!({"n": 1});
+    assert!(
+        jobs::enqueue(&db, "q", &payload, Some("k"), 3, Duration::ZERO)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !jobs::enqueue(&db, "q", &payload, Some("k"), 3, Duration::ZERO)
+            .await
+            .unwrap()
+    );
+    let job = jobs::claim(&db, &["q"], Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(jobs::ack(&db, &job).await.unwrap());
+    // Once done, the same key may be enqueued again.
+    assert!(
+        jobs::enqueue(&db, "q", &payload, Some("k"), 3, Duration::ZERO)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_attempt_waits_for_its_backoff_and_the_last_one_goes_dead() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let db = app.db.pool.get().await.unwrap();
+    jobs::enqueue(&db, "q", &serde_json::json!({}), None, 2, Duration::ZERO)
+        .await
+        .unwrap();
+    let first = jobs::claim(&db, &["q"], Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
+    let outcome = jobs::fail(&db, &first, "boom", Duration::from_millis(300), false)
+        .await
+        .unwrap();
+    assert_eq!(outcome, jobs::FailureOutcome::Requeued);
+    assert!(
+        jobs::claim(&db, &["q"], Duration::from_secs(30))
+            .await
+            .unwrap()
+            .is_none(),
+        "still backing off"
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = jobs::claim(&db, &["q"], Duration::from_secs(30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.attempts, 2);
+    assert_eq!(
+        jobs::fail(&db, &second, "boom again", Duration::ZERO, false)
+            .await
+            .unwrap(),
+        jobs::FailureOutcome::Dead
+    );
+    let dead = jobs::list_dead(&db, Some("q")).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].last_error.as_deref(), Some("boom again"));
+}
