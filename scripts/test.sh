@@ -8,6 +8,10 @@ started=$SECONDS
 
 phase "postgres" scripts/setup-postgres.sh
 phase "model" scripts/fetch-model.sh
+phase "aws tools" scripts/setup-aws-tools.sh >/dev/null
+export FLOWCOACH_AWS_ENDPOINT="${FLOWCOACH_AWS_ENDPOINT:-http://127.0.0.1:4566}"
+phase "aws emulator" scripts/start-moto.sh
+phase "template checks" scripts/check-template.sh
 
 # The shared, labelled fixtures live beside the checkout.
 if [ -z "${FLOWCOACH_FIXTURES:-}" ] && [ -d "$FLOWCOACH_ROOT/../shared/fixtures" ]; then

@@ -1,26 +1,55 @@
-//! Shared start-up for the Lambda binaries: configuration and adapters are
-//! built once per cold start and reused by every invocation.
+//! Shared start-up for the Lambda binaries: configuration, clients and the
+//! database connection are built once per cold start and reused by every
+//! invocation.
+
+mod claims;
+pub mod custom_resource;
+
+use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use flowcoach_core::config::LocalConfig;
+use flowcoach_core::api::{build_router, resource_routers};
 use flowcoach_core::domain::PipelineStage;
-use flowcoach_core::lambda::stage::handle_batch;
-use flowcoach_core::runtime::local::LocalRuntime;
+use flowcoach_core::lambda::stage::StageHandler;
+use flowcoach_core::runtime::aws::AwsRuntime;
 use lambda_runtime::{service_fn, LambdaEvent};
 
+pub use claims::ApiGatewayClaims;
+
+/// Matches the stage queues' `maxReceiveCount` in infra/template.yaml.
+const DEFAULT_MAX_RECEIVE_COUNT: u32 = 5;
+
 /// Runs one pipeline stage as an SQS-triggered Lambda.
-///
-/// Adapters come from the environment like the local runtime's; the AWS
-/// adapters (S3, SQS, SES) replace them behind the same ports.
 pub async fn run_stage(stage: PipelineStage) -> Result<(), lambda_runtime::Error> {
     flowcoach_core::telemetry::init();
-    let config = LocalConfig::from_env()?;
-    let runtime = LocalRuntime::build(config).await?;
-    let pipeline = &runtime.pipeline;
+    let runtime = AwsRuntime::from_env().await?;
+    let max_receive_count = std::env::var("FLOWCOACH_MAX_RECEIVE_COUNT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(DEFAULT_MAX_RECEIVE_COUNT);
+    let handler = &StageHandler {
+        pipeline: &runtime.pipeline,
+        ingest: &runtime.ingest,
+        stage,
+        max_receive_count,
+    };
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
-        Ok::<SqsBatchResponse, lambda_runtime::Error>(
-            handle_batch(pipeline, stage, event.payload).await,
-        )
+        Ok::<SqsBatchResponse, lambda_runtime::Error>(handler.handle(event.payload).await)
     }))
     .await
+}
+
+/// Serves one API resource's router (or, with `None`, only the health checks
+/// and the OpenAPI document) behind API Gateway.
+pub async fn run_api(resource: Option<&str>) -> Result<(), lambda_http::Error> {
+    flowcoach_core::telemetry::init();
+    let runtime = AwsRuntime::from_env().await?;
+    let auth = Arc::new(ApiGatewayClaims::new(runtime.db.clone()));
+    let routers = resource_routers()
+        .into_iter()
+        .filter(|(name, _)| Some(*name) == resource)
+        .map(|(_, router)| router)
+        .collect();
+    let app = build_router(runtime.app_state(auth), routers);
+    lambda_http::run(app).await
 }

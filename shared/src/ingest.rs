@@ -58,7 +58,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The stored object's extension: the file's own when it is a known one.
-fn extension_for(filename: Option<&str>) -> &'static str {
+pub fn extension_for(filename: Option<&str>) -> &'static str {
     let ext = filename
         .and_then(|f| f.rsplit_once('.'))
         .map(|(_, ext)| ext.to_ascii_lowercase())
@@ -69,6 +69,31 @@ fn extension_for(filename: Option<&str>) -> &'static str {
         "txt" => "txt",
         "json" => "json",
         _ => "bin",
+    }
+}
+
+/// A readable title from a file name: `weekly_check-in.vtt` → `weekly check in`.
+fn title_from_filename(filename: &str) -> String {
+    let stem = filename
+        .rsplit_once('.')
+        .map(|(stem, _)| stem)
+        .unwrap_or(filename);
+    let title = stem.replace(['_', '-'], " ").trim().to_owned();
+    if title.is_empty() {
+        "Dropped transcript".to_owned()
+    } else {
+        title
+    }
+}
+
+/// A session for a transcript that arrived without one; held now until the coach says otherwise.
+fn dropped_session(title: String) -> sessions::NewSession {
+    sessions::NewSession {
+        title,
+        kind: SessionKind::OneToOne,
+        held_at: Utc::now(),
+        duration_seconds: None,
+        coach_speaker_label: None,
     }
 }
 
@@ -125,22 +150,9 @@ impl Ingest {
         let title = incoming
             .filename
             .as_deref()
-            .map(|f| f.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(f))
-            .map(|stem| stem.replace(['_', '-'], " ").trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| "Dropped transcript".to_owned());
-        let session = sessions::insert(
-            &db,
-            coach,
-            &sessions::NewSession {
-                title,
-                kind: SessionKind::OneToOne,
-                held_at: Utc::now(),
-                duration_seconds: None,
-                coach_speaker_label: None,
-            },
-        )
-        .await?;
+            .map(title_from_filename)
+            .unwrap_or_else(|| "Dropped transcript".into());
+        let session = sessions::insert(&db, coach, &dropped_session(title)).await?;
         drop(db);
         match self
             .store_and_start(coach, session.id, incoming.clone(), sha256.clone())
@@ -204,31 +216,88 @@ impl Ingest {
         self.objects
             .put(&key, incoming.bytes, "application/octet-stream")
             .await?;
-        let db = self.db.get().await?;
-        let generation = sessions::attach_transcript(
-            &db,
-            coach,
-            session_id,
-            &sessions::StoredTranscript {
-                object_key: key,
-                filename,
-                size_bytes,
-                sha256,
-            },
-        )
-        .await?;
-        self.queue
-            .send(&StageMessage {
-                stage: PipelineStage::Chunk,
-                coach_id: coach,
-                session_id,
-                generation,
-                request_id: incoming.request_id,
-            })
+        let transcript = sessions::StoredTranscript {
+            object_key: key,
+            filename,
+            size_bytes,
+            sha256,
+        };
+        let message = self
+            .attach(coach, session_id, &transcript, incoming.request_id)
             .await?;
+        self.queue.send(&message).await?;
+        let db = self.db.get().await?;
         sessions::get(&db, coach, session_id)
             .await?
             .ok_or(IngestError::SessionNotFound)
+    }
+
+    /// Records a stored transcript on the session and returns the chunk stage's message.
+    async fn attach(
+        &self,
+        coach: CoachId,
+        session_id: Uuid,
+        transcript: &sessions::StoredTranscript,
+        request_id: Option<String>,
+    ) -> Result<StageMessage, IngestError> {
+        let db = self.db.get().await?;
+        let generation = sessions::attach_transcript(&db, coach, session_id, transcript).await?;
+        Ok(StageMessage {
+            stage: PipelineStage::Chunk,
+            coach_id: coach,
+            session_id,
+            generation,
+            request_id,
+        })
+    }
+
+    /// An object that arrived in the bucket by itself (presigned upload, a
+    /// recording tool's drop). Its key names the coach, and the session when it
+    /// is `<session id>.<ext>`; other names create a session. Returns the chunk
+    /// message to run, or `None` when this object is already registered (a
+    /// repeated notification, or an upload the API already started).
+    pub async fn register_object(
+        &self,
+        coach: CoachId,
+        key: &str,
+        bytes: &[u8],
+        request_id: Option<String>,
+    ) -> Result<Option<StageMessage>, IngestError> {
+        let sha256 = sha256_hex(bytes);
+        let filename = key.rsplit('/').next().and_then(clean_filename);
+        let named_session = filename
+            .as_deref()
+            .and_then(|f| f.split('.').next())
+            .and_then(|stem| Uuid::parse_str(stem).ok());
+        let db = self.db.get().await?;
+        if let Some(existing) = sessions::find_by_transcript(&db, coach, &sha256).await? {
+            tracing::info!(session_id = %existing.id, "object already registered; nothing to do");
+            return Ok(None);
+        }
+        let session_id = match named_session {
+            Some(id) if sessions::get(&db, coach, id).await?.is_some() => id,
+            _ => {
+                let title = filename
+                    .as_deref()
+                    .map(title_from_filename)
+                    .unwrap_or_else(|| "Dropped transcript".into());
+                sessions::insert(&db, coach, &dropped_session(title))
+                    .await?
+                    .id
+            }
+        };
+        drop(db);
+        let size_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        let transcript = sessions::StoredTranscript {
+            object_key: key.to_owned(),
+            filename,
+            size_bytes,
+            sha256,
+        };
+        Ok(Some(
+            self.attach(coach, session_id, &transcript, request_id)
+                .await?,
+        ))
     }
 
     /// Re-sends the current stage of a session still processing (a retried upload

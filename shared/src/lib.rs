@@ -6,6 +6,7 @@ pub mod adapters;
 pub mod ai;
 pub mod api;
 pub mod config;
+pub mod crypto;
 pub mod domain;
 pub mod ingest;
 pub mod lambda;

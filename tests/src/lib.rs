@@ -2,6 +2,7 @@
 //! template), the local runtime on an ephemeral port, and helpers to drive it.
 
 pub mod app;
+pub mod aws;
 pub mod database;
 pub mod fixtures;
 

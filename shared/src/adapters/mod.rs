@@ -1,3 +1,4 @@
-//! Adapters behind the ports: `local` for one machine.
+//! Adapters behind the ports: `local` for one machine, `aws` for Lambda.
 
+pub mod aws;
 pub mod local;

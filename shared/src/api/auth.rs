@@ -1,6 +1,7 @@
 //! Bearer-token authentication. Locally FlowCoach issues HS256 tokens itself
 //! (`flowcoach token`); the caller's coach id comes only from a verified token.
 
+use async_trait::async_trait;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header;
 use axum::http::request::Parts;
@@ -96,29 +97,44 @@ impl LocalTokens {
     }
 }
 
-/// Rejects requests without a valid bearer token; stores the `Caller` for handlers.
+/// Decides who is calling. Locally: our own bearer tokens. On AWS: the claims
+/// API Gateway's JWT authorizer already verified.
+#[async_trait]
+pub trait Authenticator: Send + Sync {
+    async fn authenticate(&self, request: &Parts) -> Result<Caller, ApiError>;
+}
+
+#[async_trait]
+impl Authenticator for LocalTokens {
+    async fn authenticate(&self, request: &Parts) -> Result<Caller, ApiError> {
+        let token = request
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "This endpoint needs an `Authorization: Bearer <token>` header.".into(),
+                )
+            })?;
+        self.verify(token)
+    }
+}
+
+/// Rejects requests the authenticator does not accept; stores the `Caller` for handlers.
 pub async fn require_caller(
     State(state): State<AppState>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .ok_or_else(|| {
-            ApiError::Unauthorized(
-                "This endpoint needs an `Authorization: Bearer <token>` header.".into(),
-            )
-        })?;
-    let caller = state.tokens.verify(token)?;
-    request.extensions_mut().insert(caller);
-    Ok(next.run(request).await)
+    let (mut parts, body) = request.into_parts();
+    let caller = state.auth.authenticate(&parts).await?;
+    parts.extensions.insert(caller);
+    Ok(next.run(Request::from_parts(parts, body)).await)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {

@@ -12,6 +12,7 @@ mod pagination;
 pub mod problem;
 pub mod request_id;
 mod sessions;
+pub mod uploads;
 
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ use crate::domain::CoachId;
 use crate::ingest::Ingest;
 use crate::ports::ObjectStore;
 use crate::store::{audit, Pool};
-pub use auth::{Caller, LocalTokens};
+pub use auth::{Authenticator, Caller, LocalTokens};
 pub use idempotency::{IdempotencyStore, PgIdempotencyStore};
 pub use problem::ApiError;
 
@@ -34,8 +35,9 @@ pub struct AppState {
     pub db: Pool,
     pub ingest: Ingest,
     pub objects: Arc<dyn ObjectStore>,
-    pub tokens: Arc<LocalTokens>,
+    pub auth: Arc<dyn Authenticator>,
     pub idempotency: Arc<dyn IdempotencyStore>,
+    pub uploads: Arc<dyn uploads::TranscriptUploads>,
 }
 
 impl AppState {

@@ -32,6 +32,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_session, delete_session))
         .routes(routes!(set_participants))
         .routes(routes!(upload_transcript))
+        .routes(routes!(transcript_upload_url))
         .routes(routes!(session_status))
         .routes(routes!(reprocess_session))
         .routes(routes!(get_summary))
@@ -379,6 +380,43 @@ async fn upload_transcript(
         .await?;
     let db = state.db.get().await?;
     Ok((StatusCode::ACCEPTED, Json(view(&db, coach, session).await?)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadUrlRequest {
+    /// The file's name; its extension (vtt, srt, txt, json) is kept.
+    pub filename: String,
+}
+
+/// Where to upload a transcript larger than the direct-upload limit (a presigned URL on AWS).
+#[utoipa::path(post, path = "/v1/sessions/{id}/transcript-upload-url", tag = "sessions",
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
+    request_body = UploadUrlRequest,
+    responses((status = 200, body = crate::api::uploads::UploadTarget), (status = 404, body = Problem)))]
+async fn transcript_upload_url(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<UploadUrlRequest>,
+) -> Result<Json<crate::api::uploads::UploadTarget>, ApiError> {
+    let coach = tenant(&caller);
+    let filename = crate::ingest::clean_filename(&input.filename)
+        .ok_or_else(|| ApiError::field("filename", "must name the transcript file"))?;
+    {
+        let db = state.db.get().await?;
+        find(&db, coach, id).await?;
+    }
+    let target = state.uploads.upload_target(coach, id, &filename).await?;
+    state
+        .audit(
+            &caller,
+            "session.transcript.upload_url",
+            "session",
+            Some(id),
+        )
+        .await?;
+    Ok(Json(target))
 }
 
 /// `Content-Disposition: attachment; filename="x.vtt"`.

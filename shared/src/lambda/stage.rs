@@ -1,58 +1,126 @@
-//! A pipeline stage behind SQS: each record is one `StageMessage`. Retryable
+//! A pipeline stage behind SQS: each record is one `StageMessage` (or, for
+//! the chunk stage, an S3 notification of a new transcript). Retryable
 //! failures are reported as batch item failures (SQS redelivers them, then
 //! parks them in the DLQ); permanent failures fail the session at once and
 //! are acknowledged, so they do not burn retries.
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 
+use super::s3_event::{coach_of_key, S3Notification};
 use crate::domain::PipelineStage;
-use crate::pipeline::{Pipeline, StageError};
+use crate::ingest::Ingest;
+use crate::pipeline::{exhausted_reason, Pipeline, StageError};
 use crate::ports::StageMessage;
 
-/// Runs every record of the batch through `stage`.
-pub async fn handle_batch(
-    pipeline: &Pipeline,
-    stage: PipelineStage,
-    event: SqsEvent,
-) -> SqsBatchResponse {
-    let mut response = SqsBatchResponse::default();
-    for record in event.records {
-        let id = record.message_id.clone().unwrap_or_default();
-        if let Err(error) = handle_record(pipeline, stage, &record).await {
-            tracing::warn!(message_id = %id, %error, "record will be retried");
-            response.add_failure(id);
-        }
-    }
-    response
+/// One stage function's handler.
+pub struct StageHandler<'a> {
+    pub pipeline: &'a Pipeline,
+    pub ingest: &'a Ingest,
+    pub stage: PipelineStage,
+    /// The queue's `maxReceiveCount`: the receive on which a failing message
+    /// goes to the DLQ, and its session is marked `failed`.
+    pub max_receive_count: u32,
 }
 
-async fn handle_record(
-    pipeline: &Pipeline,
-    stage: PipelineStage,
-    record: &SqsMessage,
-) -> Result<(), StageError> {
-    let body = record.body.as_deref().unwrap_or_default();
-    let message: StageMessage = match serde_json::from_str(body) {
-        Ok(message) => message,
-        Err(error) => {
-            // Unreadable forever: acknowledge it rather than loop it to the DLQ.
-            tracing::error!(%error, "dropping an unreadable stage message");
+impl StageHandler<'_> {
+    /// Runs every record of the batch; returns the ones SQS should redeliver.
+    pub async fn handle(&self, event: SqsEvent) -> SqsBatchResponse {
+        let mut response = SqsBatchResponse::default();
+        for record in event.records {
+            let id = record.message_id.clone().unwrap_or_default();
+            if let Err(error) = self.handle_record(&record).await {
+                tracing::warn!(message_id = %id, %error, "record will be retried");
+                response.add_failure(id);
+            }
+        }
+        response
+    }
+
+    async fn handle_record(&self, record: &SqsMessage) -> Result<(), StageError> {
+        let body = record.body.as_deref().unwrap_or_default();
+        if self.stage == PipelineStage::Chunk {
+            if let Some(notification) = S3Notification::parse(body) {
+                return self
+                    .handle_s3_notification(&notification, record.message_id.clone())
+                    .await;
+            }
+        }
+        let message: StageMessage = match serde_json::from_str(body) {
+            Ok(message) => message,
+            Err(error) => {
+                // Unreadable forever: acknowledge it rather than loop it to the DLQ.
+                tracing::error!(%error, "dropping an unreadable stage message");
+                return Ok(());
+            }
+        };
+        if message.stage != self.stage {
+            tracing::error!(expected = %self.stage, got = %message.stage, "stage message sent to the wrong queue; dropping");
             return Ok(());
         }
-    };
-    if message.stage != stage {
-        tracing::error!(expected = %stage, got = %message.stage, "stage message sent to the wrong queue; dropping");
-        return Ok(());
-    }
-    match pipeline.run(&message).await {
-        Ok(_) => Ok(()),
-        Err(StageError::Permanent(reason)) => {
-            pipeline
-                .fail_session(&message, &reason)
-                .await
-                .map_err(StageError::from)?;
-            Ok(())
+        let result = self.run(&message).await;
+        if let Err(error) = &result {
+            let receives = record
+                .attributes
+                .get("ApproximateReceiveCount")
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(1);
+            if receives >= self.max_receive_count {
+                // Its last delivery: SQS parks it in the DLQ; the coach must see why.
+                let attempts = i32::try_from(receives).unwrap_or(i32::MAX);
+                let reason = exhausted_reason(message.stage, attempts, &error.to_string());
+                self.pipeline
+                    .fail_session(&message, &reason)
+                    .await
+                    .map_err(StageError::from)?;
+            }
         }
-        Err(retryable) => Err(retryable),
+        result
+    }
+
+    async fn run(&self, message: &StageMessage) -> Result<(), StageError> {
+        match self.pipeline.run(message).await {
+            Ok(_) => Ok(()),
+            Err(StageError::Permanent(reason)) => {
+                self.pipeline
+                    .fail_session(message, &reason)
+                    .await
+                    .map_err(StageError::from)?;
+                Ok(())
+            }
+            Err(retryable) => Err(retryable),
+        }
+    }
+
+    /// A transcript landed in the bucket: register it with its session
+    /// (creating one for a plain drop), then chunk it right here.
+    async fn handle_s3_notification(
+        &self,
+        notification: &S3Notification,
+        message_id: Option<String>,
+    ) -> Result<(), StageError> {
+        if notification.is_test_event() {
+            return Ok(());
+        }
+        for key in notification.created_keys() {
+            let Some(coach) = coach_of_key(&key) else {
+                tracing::warn!("ignoring an object outside transcripts/<coach id>/");
+                continue;
+            };
+            let bytes = match self.pipeline.objects.get(&key).await {
+                Ok(bytes) => bytes,
+                // Deleted since (e.g. the session was deleted): nothing to process.
+                Err(crate::ports::ObjectStoreError::NotFound(_)) => continue,
+                Err(other) => return Err(StageError::Retryable(other.to_string())),
+            };
+            let started = self
+                .ingest
+                .register_object(coach, &key, &bytes, message_id.clone())
+                .await
+                .map_err(|e| StageError::Retryable(e.to_string()))?;
+            if let Some(message) = started {
+                self.run(&message).await?;
+            }
+        }
+        Ok(())
     }
 }

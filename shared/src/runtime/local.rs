@@ -14,6 +14,7 @@ use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
 use crate::ai::lazy_model::LazyMiniLm;
 use crate::ai::local::LocalAnalyst;
+use crate::api::uploads::DirectUploads;
 use crate::api::{self, AppState, LocalTokens, PgIdempotencyStore};
 use crate::config::LocalConfig;
 use crate::ingest::Ingest;
@@ -58,6 +59,7 @@ impl LocalRuntime {
         analyst: Arc<dyn Analyst>,
         embedder: Arc<dyn Embedder>,
     ) -> anyhow::Result<Self> {
+        crate::crypto::install_tls_provider();
         let db = store::connect(&config.database_url, config.worker_concurrency + 8)?;
         let wake = Arc::new(Notify::new());
         let objects = Arc::new(FsObjectStore::new(&config.objects_dir));
@@ -107,9 +109,12 @@ impl LocalRuntime {
             db: self.db.clone(),
             ingest: self.ingest.clone(),
             objects: self.pipeline.objects.clone(),
-            tokens: self.tokens.clone(),
+            auth: self.tokens.clone(),
             idempotency: Arc::new(PgIdempotencyStore {
                 db: self.db.clone(),
+            }),
+            uploads: Arc::new(DirectUploads {
+                public_url: self.config.public_url.clone(),
             }),
         }
     }

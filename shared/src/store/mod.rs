@@ -47,13 +47,36 @@ pub fn connect(database_url: &str, max_size: usize) -> Result<Pool, StoreError> 
                 "DATABASE_URL is not a valid connection string: {e}"
             ))
         })?;
-    let manager = deadpool_postgres::Manager::from_config(
-        pg_config,
-        tokio_postgres::NoTls,
-        deadpool_postgres::ManagerConfig {
-            recycling_method: deadpool_postgres::RecyclingMethod::Fast,
-        },
-    );
+    connect_with(pg_config, max_size)
+}
+
+/// Builds a pool from parsed settings; TLS (rustls, web PKI roots) whenever
+/// the settings ask for it, as RDS Proxy does.
+pub fn connect_with(
+    pg_config: tokio_postgres::Config,
+    max_size: usize,
+) -> Result<Pool, StoreError> {
+    let manager_config = deadpool_postgres::ManagerConfig {
+        recycling_method: deadpool_postgres::RecyclingMethod::Fast,
+    };
+    let manager = if pg_config.get_ssl_mode() == tokio_postgres::config::SslMode::Disable
+        || pg_config.get_ssl_mode() == tokio_postgres::config::SslMode::Prefer
+    {
+        deadpool_postgres::Manager::from_config(pg_config, tokio_postgres::NoTls, manager_config)
+    } else {
+        crate::crypto::install_tls_provider();
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        let tls = rustls::ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        deadpool_postgres::Manager::from_config(
+            pg_config,
+            tokio_postgres_rustls::MakeRustlsConnect::new(tls),
+            manager_config,
+        )
+    };
     Pool::builder(manager)
         .max_size(max_size)
         .build()

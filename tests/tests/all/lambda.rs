@@ -1,12 +1,28 @@
 //! The stage Lambdas' handler: SQS events from `events/` in, partial batch failures out.
 
+use aws_lambda_events::event::sqs::SqsBatchResponse;
 use aws_lambda_events::event::sqs::SqsEvent;
 use flowcoach_core::domain::PipelineStage;
-use flowcoach_core::lambda::stage::handle_batch;
+use flowcoach_core::lambda::stage::StageHandler;
+use flowcoach_core::runtime::local::LocalRuntime;
 use flowcoach_tests::fixtures::{shared_transcript, workspace_root};
 use flowcoach_tests::{TestApp, TestAppOptions};
 
 use crate::support::{FlakyAnalyst, HELD_AT};
+
+async fn handle_batch(
+    runtime: &LocalRuntime,
+    stage: PipelineStage,
+    event: SqsEvent,
+) -> SqsBatchResponse {
+    let handler = StageHandler {
+        pipeline: &runtime.pipeline,
+        ingest: &runtime.ingest,
+        stage,
+        max_receive_count: 5,
+    };
+    handler.handle(event).await
+}
 
 fn sample_event(stage: PipelineStage, coach: &str, session: &str) -> SqsEvent {
     let path = workspace_root().join(format!("events/sqs-stage-{stage}.json"));
@@ -35,11 +51,11 @@ async fn sample_sqs_events_drive_every_stage_and_report_only_retryable_failures(
         .await;
     app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
         .await;
-    let pipeline = &app.runtime.pipeline;
+    let runtime = &app.runtime;
     let coach = coach.to_string();
 
     let chunk = handle_batch(
-        pipeline,
+        runtime,
         PipelineStage::Chunk,
         sample_event(PipelineStage::Chunk, &coach, &session),
     )
@@ -49,16 +65,16 @@ async fn sample_sqs_events_drive_every_stage_and_report_only_retryable_failures(
     // The analyst times out once: the record is reported for redelivery, then succeeds.
     let event = sample_event(PipelineStage::Analyse, &coach, &session);
     let message_id = event.records[0].message_id.clone().unwrap();
-    let failed = handle_batch(pipeline, PipelineStage::Analyse, event.clone()).await;
+    let failed = handle_batch(runtime, PipelineStage::Analyse, event.clone()).await;
     assert_eq!(failed.batch_item_failures.len(), 1);
     assert_eq!(failed.batch_item_failures[0].item_identifier, message_id);
-    assert!(handle_batch(pipeline, PipelineStage::Analyse, event)
+    assert!(handle_batch(runtime, PipelineStage::Analyse, event)
         .await
         .batch_item_failures
         .is_empty());
 
     for stage in [PipelineStage::Embed, PipelineStage::Notify] {
-        let response = handle_batch(pipeline, stage, sample_event(stage, &coach, &session)).await;
+        let response = handle_batch(runtime, stage, sample_event(stage, &coach, &session)).await;
         assert!(response.batch_item_failures.is_empty(), "{stage}");
     }
     let (_, status) = app
@@ -69,7 +85,7 @@ async fn sample_sqs_events_drive_every_stage_and_report_only_retryable_failures(
 
     // A redelivered notify event sends nothing more.
     let again = handle_batch(
-        pipeline,
+        runtime,
         PipelineStage::Notify,
         sample_event(PipelineStage::Notify, &coach, &session),
     )
@@ -91,7 +107,7 @@ async fn a_permanent_failure_fails_the_session_at_once_instead_of_burning_retrie
     png.extend([0u8; 256]);
     app.upload(&token, &session, "x.vtt", png).await;
     let response = handle_batch(
-        &app.runtime.pipeline,
+        &app.runtime,
         PipelineStage::Chunk,
         sample_event(PipelineStage::Chunk, &coach.to_string(), &session),
     )
@@ -102,4 +118,90 @@ async fn a_permanent_failure_fails_the_session_at_once_instead_of_burning_retrie
         .await;
     assert_eq!(status["status"], "failed");
     assert_eq!(status["failure_stage"], "chunk");
+}
+
+fn load(name: &str, replacements: &[(&str, &str)]) -> String {
+    let path = workspace_root().join("events").join(name);
+    let mut text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for (from, to) in replacements {
+        text = text.replace(from, to);
+    }
+    text
+}
+
+#[tokio::test]
+async fn s3_notifications_in_sqs_register_the_transcript_once_and_skip_the_test_event() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    app.create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let coach = coach.to_string();
+
+    let test_event: SqsEvent = serde_json::from_str(&load("sqs-s3-test-event.json", &[])).unwrap();
+    assert!(handle_batch(&app.runtime, PipelineStage::Chunk, test_event)
+        .await
+        .batch_item_failures
+        .is_empty());
+
+    // The notification's key is URL-encoded; the object sits at the decoded key.
+    let key = format!("transcripts/{coach}/Weekly check-in (Tobias).vtt");
+    app.runtime
+        .pipeline
+        .objects
+        .put(&key, shared_transcript("s01.vtt"), "text/vtt")
+        .await
+        .unwrap();
+    let event_text = load("sqs-s3-object-created.json", &[("{{coach_id}}", &coach)]);
+    for _ in 0..2 {
+        let event: SqsEvent = serde_json::from_str(&event_text).unwrap();
+        assert!(handle_batch(&app.runtime, PipelineStage::Chunk, event)
+            .await
+            .batch_item_failures
+            .is_empty());
+    }
+    let (_, sessions) = app.get(&token, "/v1/sessions").await;
+    let sessions = sessions["items"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1, "delivered twice, registered once");
+    assert_eq!(sessions[0]["title"], "Weekly check in (Tobias)");
+    assert_eq!(
+        sessions[0]["transcript"]["format"], "web_vtt",
+        "chunked in the same invocation"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM stage_runs WHERE stage = 'chunk'", &[])
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_migration_custom_resource_reports_success_to_cloudformation() {
+    use flowcoach_functions::custom_resource::CustomResourceEvent;
+    use wiremock::matchers::{body_partial_json, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let cloudformation = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(body_partial_json(
+            serde_json::json!({"Status": "SUCCESS", "LogicalResourceId": "DatabaseMigrations"}),
+        ))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&cloudformation)
+        .await;
+    let response_url = format!("{}/cfn-response", cloudformation.uri());
+    let event: CustomResourceEvent = serde_json::from_str(&load(
+        "cfn-migrate-create.json",
+        &[("{{response_url}}", &response_url)],
+    ))
+    .unwrap();
+    assert!(event.wants_migration());
+    event
+        .respond(Ok("1 migration(s) applied".into()))
+        .await
+        .unwrap();
 }

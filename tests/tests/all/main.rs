@@ -1,6 +1,8 @@
 //! End-to-end and cross-crate tests, one binary (one link) for all of them.
 
 mod api;
+mod api_lambda;
+mod aws;
 mod bad_input;
 mod inbox;
 mod isolation;
@@ -10,3 +12,4 @@ mod pipeline;
 mod queue;
 mod resilience;
 mod support;
+mod template;

@@ -14,6 +14,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/v1/sessions/{id}"),
     ("put", "/v1/sessions/{id}/participants"),
     ("put", "/v1/sessions/{id}/transcript"),
+    ("post", "/v1/sessions/{id}/transcript-upload-url"),
     ("get", "/v1/sessions/{id}/status"),
     ("post", "/v1/sessions/{id}/reprocess"),
     ("get", "/v1/sessions/{id}/summary"),

@@ -1,0 +1,64 @@
+use async_trait::async_trait;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+
+use super::describe;
+use crate::ports::{MailError, Mailer, OutgoingEmail};
+
+/// Email through SESv2, always through a configuration set (bounce and
+/// complaint events, suppression).
+#[derive(Clone, Debug)]
+pub struct SesMailer {
+    client: aws_sdk_sesv2::Client,
+    configuration_set: Option<String>,
+}
+
+impl SesMailer {
+    pub fn new(client: aws_sdk_sesv2::Client, configuration_set: Option<String>) -> Self {
+        Self {
+            client,
+            configuration_set,
+        }
+    }
+}
+
+fn content(text: &str) -> Result<Content, MailError> {
+    Content::builder()
+        .data(text)
+        .charset("UTF-8")
+        .build()
+        .map_err(|e| MailError::Rejected(e.to_string()))
+}
+
+#[async_trait]
+impl Mailer for SesMailer {
+    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
+        let message = Message::builder()
+            .subject(content(&email.subject)?)
+            .body(Body::builder().text(content(&email.text_body)?).build())
+            .build();
+        let result = self
+            .client
+            .send_email()
+            .from_email_address(&email.from)
+            .destination(Destination::builder().to_addresses(&email.to).build())
+            .content(EmailContent::builder().simple(message).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await;
+        match result {
+            Ok(output) => Ok(output.message_id().unwrap_or_default().to_owned()),
+            // SES refused the message itself (bad address, unverified sender, suppressed):
+            // retrying the same message cannot help.
+            Err(e)
+                if e.as_service_error().is_some_and(|s| {
+                    s.is_message_rejected()
+                        || s.is_mail_from_domain_not_verified_exception()
+                        || s.is_bad_request_exception()
+                }) =>
+            {
+                Err(MailError::Rejected(describe(&e)))
+            }
+            Err(e) => Err(MailError::Unavailable(describe(&e))),
+        }
+    }
+}

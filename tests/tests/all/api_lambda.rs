@@ -1,0 +1,167 @@
+//! The API Lambdas answer API Gateway v2 events (from `events/`) exactly as
+//! the local server answers the same requests.
+
+use flowcoach_core::api::{build_router, resource_routers, AppState};
+use flowcoach_functions::ApiGatewayClaims;
+use flowcoach_tests::fixtures::workspace_root;
+use flowcoach_tests::{TestApp, TestAppOptions};
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct Ids<'a> {
+    email: &'a str,
+    name: &'a str,
+    client_id: &'a str,
+    session_id: &'a str,
+}
+
+fn load_event(name: &str, ids: &Ids<'_>) -> (lambda_http::Request, Value) {
+    let path = workspace_root().join(format!("events/apigw-{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = text
+        .replace("{{email}}", ids.email)
+        .replace("{{name}}", ids.name)
+        .replace("{{client_id}}", ids.client_id)
+        .replace("{{session_id}}", ids.session_id);
+    let raw: Value = serde_json::from_str(&text).expect("event is JSON");
+    (
+        lambda_http::request::from_str(&text).expect("an API Gateway v2 event"),
+        raw,
+    )
+}
+
+/// Drops what legitimately differs between two answers: generated ids, times, request ids.
+fn normalise(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "id" | "created_at" | "updated_at" | "request_id" | "next_cursor"
+                    )
+                })
+                .map(|(k, v)| (k.clone(), normalise(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Which Lambda serves a path (one per resource; `None` is api-docs).
+fn resource_of(path: &str) -> Option<&'static str> {
+    ["me", "clients", "sessions"]
+        .into_iter()
+        .find(|r| path.starts_with(&format!("/v1/{r}")))
+}
+
+async fn via_lambda(state: &AppState, request: lambda_http::Request) -> (u16, Value) {
+    let resource = resource_of(request.uri().path());
+    let routers = resource_routers()
+        .into_iter()
+        .filter(|(name, _)| Some(*name) == resource)
+        .map(|(_, r)| r)
+        .collect();
+    let app = build_router(state.clone(), routers);
+    let (parts, body) = request.into_parts();
+    let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
+    let response = app.oneshot(request).await.expect("router answers");
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn via_local_server(app: &TestApp, token: &str, raw: &Value) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(
+        raw["requestContext"]["http"]["method"]
+            .as_str()
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    let mut url = app.url(raw["rawPath"].as_str().unwrap());
+    if let Some(query) = raw["rawQueryString"].as_str().filter(|q| !q.is_empty()) {
+        url = format!("{url}?{query}");
+    }
+    let mut request = app.http.request(method, url).bearer_auth(token);
+    if let Some(body) = raw["body"].as_str() {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+    }
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn every_sample_api_event_gets_the_answer_the_local_server_gives() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let client_id = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session_id = app
+        .create_session(
+            &token,
+            "Existing",
+            "2026-09-01T09:00:00Z",
+            &[(&client_id, None)],
+        )
+        .await;
+    let mut lambda_state = app.runtime.app_state();
+    lambda_state.auth = std::sync::Arc::new(ApiGatewayClaims::new(app.runtime.db.clone()));
+    let ids = Ids {
+        email: "dana@example.com",
+        name: "Dana Whitfield",
+        client_id: &client_id,
+        session_id: &session_id,
+    };
+
+    let names = [
+        ("me-get", 200),
+        ("clients-create", 201),
+        ("clients-list", 200),
+        ("clients-get", 200),
+        ("sessions-create", 201),
+        ("sessions-status", 200),
+        ("sessions-get-other-coach", 404),
+        ("docs-openapi", 200),
+    ];
+    for (name, expected) in names {
+        let (request, raw) = load_event(name, &ids);
+        let (lambda_status, lambda_body) = via_lambda(&lambda_state, request).await;
+        let (local_status, local_body) = via_local_server(&app, &token, &raw).await;
+        assert_eq!(lambda_status, expected, "{name}: {lambda_body}");
+        assert_eq!(lambda_status, local_status, "{name}");
+        assert_eq!(normalise(&lambda_body), normalise(&local_body), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn an_event_without_verified_claims_is_refused() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let mut state = app.runtime.app_state();
+    state.auth = std::sync::Arc::new(ApiGatewayClaims::new(app.runtime.db.clone()));
+    let ids = Ids {
+        email: "not-an-email",
+        name: "x",
+        client_id: "",
+        session_id: "",
+    };
+    let (request, _) = load_event("me-get", &ids);
+    let (status, problem) = via_lambda(&state, request).await;
+    assert_eq!(status, 401, "{problem}");
+}

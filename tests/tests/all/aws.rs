@@ -1,0 +1,380 @@
+//! The AWS path against the emulator: S3 → SQS notification → stage Lambda
+//! handlers chained through real (emulated) SQS queues → SES.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use flowcoach_core::ai::analyst::Analyst;
+use flowcoach_core::ai::local::LocalAnalyst;
+use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress, PipelineStage};
+use flowcoach_core::lambda::stage::StageHandler;
+use flowcoach_core::ports::ObjectStore;
+use flowcoach_core::runtime::aws::{AwsRuntime, AwsSettings};
+use flowcoach_core::store::{clients, coaches, sessions};
+use flowcoach_tests::app::shared_model;
+use flowcoach_tests::aws::{pause, to_lambda_event, AwsStack};
+use flowcoach_tests::fixtures::shared_transcript;
+use flowcoach_tests::TestDb;
+
+use crate::support::FlakyAnalyst;
+
+struct Harness {
+    stack: AwsStack,
+    runtime: AwsRuntime,
+    db: TestDb,
+    max_receive_count: u32,
+}
+
+impl Harness {
+    async fn new(analyst: Arc<dyn Analyst>, max_receive_count: u32) -> Self {
+        let stack = AwsStack::create(max_receive_count).await;
+        let db = TestDb::new().await;
+        let settings = AwsSettings {
+            bucket: Some(stack.bucket.clone()),
+            idempotency_table: Some(stack.table.clone()),
+            ses_configuration_set: None,
+            public_url: "https://app.flowcoach.test".into(),
+            mail_from: stack.sender.clone(),
+        };
+        let runtime = AwsRuntime::with(
+            stack.clients.clone(),
+            db.pool.clone(),
+            stack.stage_queue(),
+            settings,
+            analyst,
+            shared_model(),
+        );
+        Self {
+            stack,
+            runtime,
+            db,
+            max_receive_count,
+        }
+    }
+
+    async fn coach_with_client(&self) -> CoachId {
+        let db = self.db.pool.get().await.unwrap();
+        let coach = coaches::ensure(
+            &db,
+            &EmailAddress::parse("dana@example.com").unwrap(),
+            "Dana Whitfield",
+            CoachRole::Coach,
+        )
+        .await
+        .unwrap();
+        let client = clients::NewClient {
+            name: "Tobias Renner".into(),
+            email: Some(EmailAddress::parse("tobias@example.com").unwrap()),
+            time_zone: "Europe/Berlin".into(),
+            tags: vec![],
+            consent_ai_processing: true,
+            consent_email: true,
+            notes: String::new(),
+            follow_up_template_id: None,
+        };
+        clients::insert(&db, coach.coach_id(), &client)
+            .await
+            .unwrap();
+        coach.coach_id()
+    }
+
+    /// Plays the event source mappings: each stage's queue feeds its handler;
+    /// handled records are deleted, failed ones left for redelivery.
+    /// Returns the raw bodies the chunk queue delivered.
+    async fn pump(
+        &self,
+        rounds: usize,
+        until: impl Fn(&[sessions::Session]) -> bool,
+    ) -> Vec<String> {
+        let mut chunk_bodies = Vec::new();
+        for _ in 0..rounds {
+            for stage in PipelineStage::ALL {
+                let url = &self.stack.queue_urls[&stage];
+                let messages = self.stack.receive(url).await;
+                if messages.is_empty() {
+                    continue;
+                }
+                if stage == PipelineStage::Chunk {
+                    chunk_bodies
+                        .extend(messages.iter().filter_map(|m| m.body().map(str::to_owned)));
+                }
+                let handler = StageHandler {
+                    pipeline: &self.runtime.pipeline,
+                    ingest: &self.runtime.ingest,
+                    stage,
+                    max_receive_count: self.max_receive_count,
+                };
+                let response = handler.handle(to_lambda_event(&messages)).await;
+                for message in &messages {
+                    let failed = response
+                        .batch_item_failures
+                        .iter()
+                        .any(|f| Some(f.item_identifier.as_str()) == message.message_id());
+                    if !failed {
+                        self.stack.delete(url, message).await;
+                    }
+                }
+            }
+            if until(&self.sessions().await) {
+                break;
+            }
+            pause().await;
+        }
+        chunk_bodies
+    }
+
+    async fn sessions(&self) -> Vec<sessions::Session> {
+        let db = self.db.pool.get().await.unwrap();
+        let rows = db.query("SELECT id FROM coaches", &[]).await.unwrap();
+        let mut all = Vec::new();
+        for row in rows {
+            all.extend(
+                sessions::list(&db, CoachId(row.get(0)), None, 100)
+                    .await
+                    .unwrap(),
+            );
+        }
+        all
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        self.db
+            .pool
+            .get()
+            .await
+            .unwrap()
+            .query_one(sql, &[])
+            .await
+            .unwrap()
+            .get(0)
+    }
+}
+
+fn all_ready(sessions: &[sessions::Session]) -> bool {
+    !sessions.is_empty() && sessions.iter().all(|s| s.status.as_str() == "ready")
+}
+
+#[tokio::test]
+async fn a_transcript_put_in_the_bucket_flows_through_every_stage_to_ready_and_an_ses_email() {
+    let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
+    let coach = harness.coach_with_client().await;
+    // A key with a space and parentheses arrives URL-encoded in the notification.
+    let key = format!("transcripts/{coach}/Monday check-in (1).vtt");
+    harness
+        .runtime
+        .objects
+        .put(&key, shared_transcript("s01.vtt"), "text/vtt")
+        .await
+        .unwrap();
+
+    let chunk_bodies = harness.pump(40, all_ready).await;
+    let sessions = harness.sessions().await;
+    assert_eq!(sessions.len(), 1);
+    let session = &sessions[0];
+    assert_eq!(session.status.as_str(), "ready", "{session:?}");
+    assert_eq!(session.title, "Monday check in (1)");
+    assert_eq!(session.transcript.as_ref().unwrap().object_key, key);
+    assert_eq!(harness.count("SELECT count(*) FROM follow_ups").await, 1);
+    assert!(harness.count("SELECT count(*) FROM chunk_embeddings").await > 0);
+    let mails = harness.stack.sent_mail().await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(mails[0].to_string().contains("dana@example.com"));
+    assert_eq!(
+        harness
+            .count("SELECT count(*) FROM emails WHERE status = 'sent'")
+            .await,
+        1
+    );
+
+    // The same S3 notification delivered again processes nothing new.
+    let notification = chunk_bodies
+        .iter()
+        .find(|b| b.contains("ObjectCreated"))
+        .expect("an S3 notification arrived");
+    harness
+        .stack
+        .clients
+        .sqs
+        .send_message()
+        .queue_url(&harness.stack.queue_urls[&PipelineStage::Chunk])
+        .message_body(notification)
+        .send()
+        .await
+        .unwrap();
+    harness.pump(3, |_| false).await;
+    assert_eq!(harness.sessions().await.len(), 1);
+    assert_eq!(
+        harness.count("SELECT count(*) FROM summary_versions").await,
+        1
+    );
+    assert_eq!(harness.stack.sent_mail().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_poison_message_ends_in_the_dlq_and_the_session_shows_failed_with_stage_and_reason() {
+    let harness = Harness::new(FlakyAnalyst::broken(), 2).await;
+    let coach = harness.coach_with_client().await;
+    harness
+        .runtime
+        .objects
+        .put(
+            &format!("transcripts/{coach}/s03.srt"),
+            shared_transcript("s03.srt"),
+            "text/plain",
+        )
+        .await
+        .unwrap();
+    let failed =
+        |sessions: &[sessions::Session]| sessions.iter().any(|s| s.status.as_str() == "failed");
+    for _ in 0..30 {
+        harness.pump(1, failed).await;
+        if failed(&harness.sessions().await) {
+            break;
+        }
+        // Let the visibility timeout (1 s) lapse so SQS redelivers.
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    let session = harness.sessions().await.remove(0);
+    assert_eq!(session.status.as_str(), "failed");
+    assert_eq!(session.failure_stage, Some(PipelineStage::Analyse));
+    assert!(
+        session
+            .failure_reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("failed 2 times"),
+        "{session:?}"
+    );
+    // After its last receive the message moves to the DLQ on the next receive attempt.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(harness
+        .stack
+        .receive(&harness.stack.queue_urls[&PipelineStage::Analyse])
+        .await
+        .is_empty());
+    assert_eq!(harness.stack.dead_letters(PipelineStage::Analyse).await, 1);
+    assert!(harness.stack.sent_mail().await.is_empty());
+}
+
+#[tokio::test]
+async fn s3_adapter_deletes_every_version_and_presigns_uploads() {
+    let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
+    let s3 = &harness.stack.clients.s3;
+    s3.put_bucket_versioning()
+        .bucket(&harness.stack.bucket)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let objects = &harness.runtime.objects;
+    objects
+        .put("exports/a/b.zip", b"one".to_vec(), "application/zip")
+        .await
+        .unwrap();
+    objects
+        .put("exports/a/b.zip", b"two".to_vec(), "application/zip")
+        .await
+        .unwrap();
+    assert_eq!(objects.get("exports/a/b.zip").await.unwrap(), b"two");
+    objects.delete("exports/a/b.zip").await.unwrap();
+    let versions = s3
+        .list_object_versions()
+        .bucket(&harness.stack.bucket)
+        .prefix("exports/a/b.zip")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        versions.versions().is_empty() && versions.delete_markers().is_empty(),
+        "{versions:?}"
+    );
+
+    let presigned = objects
+        .presign_upload("transcripts/x/y.vtt", "text/vtt", Duration::from_secs(300))
+        .await
+        .unwrap();
+    assert_eq!(presigned.method, "PUT");
+    let uploaded = reqwest::Client::new()
+        .put(&presigned.url)
+        .header("content-type", "text/vtt")
+        .body("WEBVTT\n")
+        .send()
+        .await
+        .unwrap();
+    assert!(uploaded.status().is_success(), "{}", uploaded.status());
+    assert_eq!(
+        objects.get("transcripts/x/y.vtt").await.unwrap(),
+        b"WEBVTT\n"
+    );
+}
+
+#[tokio::test]
+async fn dynamodb_idempotency_records_replay_refuse_mismatches_and_expire_in_code() {
+    use flowcoach_core::api::IdempotencyStore;
+    use flowcoach_core::store::idempotency::{Begin, StoredResponse};
+    let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
+    let store = flowcoach_core::adapters::aws::DynamoIdempotencyStore::new(
+        harness.stack.clients.dynamodb.clone(),
+        &harness.stack.table,
+    );
+    let coach = CoachId(uuid::Uuid::new_v4());
+    assert!(matches!(
+        store.begin(coach, "key-1", "hash-a").await.unwrap(),
+        Begin::Started
+    ));
+    assert!(matches!(
+        store.begin(coach, "key-1", "hash-a").await.unwrap(),
+        Begin::InFlight
+    ));
+    assert!(matches!(
+        store.begin(coach, "key-1", "hash-b").await.unwrap(),
+        Begin::Mismatch
+    ));
+    let response = StoredResponse {
+        status: 201,
+        body: b"{}".to_vec(),
+        content_type: Some("application/json".into()),
+        location: None,
+    };
+    store.finish(coach, "key-1", &response).await.unwrap();
+    match store.begin(coach, "key-1", "hash-a").await.unwrap() {
+        Begin::Replay(stored) => assert_eq!((stored.status, stored.body), (201, b"{}".to_vec())),
+        other => panic!("expected a replay, got {other:?}"),
+    }
+    // Another coach's identical key is a different record.
+    assert!(matches!(
+        store
+            .begin(CoachId(uuid::Uuid::new_v4()), "key-1", "hash-a")
+            .await
+            .unwrap(),
+        Begin::Started
+    ));
+
+    // An expired record (the emulator never deletes TTL items) is replaced.
+    harness
+        .stack
+        .clients
+        .dynamodb
+        .update_item()
+        .table_name(&harness.stack.table)
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("idem#{coach}#key-1")),
+        )
+        .update_expression("SET expires_at = :past")
+        .expression_attribute_values(
+            ":past",
+            aws_sdk_dynamodb::types::AttributeValue::N("1".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.begin(coach, "key-1", "hash-c").await.unwrap(),
+        Begin::Started
+    ));
+}
