@@ -112,12 +112,14 @@ CREATE INDEX client_sessions_client_idx ON client_sessions (coach_id, client_id)
 
 -- Marks a pipeline stage done for one generation of one session's transcript.
 CREATE TABLE stage_runs (
-    session_id        uuid NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    coach_id          uuid NOT NULL,
+    session_id        uuid NOT NULL,
     generation        integer NOT NULL,
     stage             pipeline_stage NOT NULL,
     transcript_sha256 text NOT NULL,
     completed_at      timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (session_id, generation, stage)
+    PRIMARY KEY (session_id, generation, stage),
+    FOREIGN KEY (coach_id, session_id) REFERENCES sessions (coach_id, id) ON DELETE CASCADE
 );
 
 CREATE TABLE transcript_chunks (

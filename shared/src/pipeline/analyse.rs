@@ -23,11 +23,7 @@ pub(super) async fn run(
         Begin::Finished(outcome) => return Ok(outcome),
     };
 
-    let (bytes, sha256) = pipeline.load_transcript(&session).await?;
-    let filename = session.transcript.as_ref().and_then(|t| t.filename.clone());
-    let parsed = transcript::parse(&bytes, filename.as_deref())
-        .map_err(|e| StageError::Permanent(e.to_string()))?;
-    drop(bytes);
+    let (parsed, sha256) = pipeline.parsed_transcript(&session).await?;
 
     let request = {
         let db = pipeline.db.get().await?;
@@ -51,6 +47,7 @@ pub(super) async fn run(
     }
     if !sessions::complete_stage(
         &tx,
+        message.coach_id,
         session.id,
         message.generation,
         PipelineStage::Analyse,

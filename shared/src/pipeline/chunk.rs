@@ -17,11 +17,7 @@ pub(super) async fn run(
         Begin::Finished(outcome) => return Ok(outcome),
     };
 
-    let (bytes, sha256) = pipeline.load_transcript(&session).await?;
-    let filename = session.transcript.as_ref().and_then(|t| t.filename.clone());
-    let parsed = transcript::parse(&bytes, filename.as_deref())
-        .map_err(|e| StageError::Permanent(e.to_string()))?;
-    drop(bytes);
+    let (parsed, sha256) = pipeline.parsed_transcript(&session).await?;
 
     let mut db = pipeline.db.get().await?;
     let coach = coaches::get(&db, message.coach_id)
@@ -46,6 +42,7 @@ pub(super) async fn run(
     }
     if !sessions::complete_stage(
         &tx,
+        message.coach_id,
         session.id,
         message.generation,
         PipelineStage::Chunk,

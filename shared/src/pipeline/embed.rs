@@ -68,6 +68,7 @@ pub(super) async fn run(
     let db = pipeline.db.get().await?;
     sessions::complete_stage(
         &db,
+        message.coach_id,
         session.id,
         message.generation,
         PipelineStage::Embed,

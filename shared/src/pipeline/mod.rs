@@ -20,6 +20,7 @@ use crate::ports::{
     Mailer, Notifier, ObjectStore, SessionEvent, SessionEventKind, StageMessage, StageQueue,
 };
 use crate::store::{self, sessions, Pool, StoreError};
+use crate::transcript::{self, model::Transcript};
 
 /// The ports and settings every stage runs against.
 #[derive(Clone)]
@@ -110,7 +111,16 @@ impl Pipeline {
             let elapsed_ms = started.elapsed().as_millis() as u64;
             match &result {
                 Ok(outcome) => tracing::info!(?outcome, elapsed_ms, "stage finished"),
-                Err(error) => tracing::warn!(retryable = error.is_retryable(), elapsed_ms, %error, "stage failed"),
+                // A permanent reason is written for the coach and may name a client: it
+                // goes on the session, not into the logs.
+                Err(StageError::Permanent(_)) => {
+                    tracing::warn!(
+                        retryable = false,
+                        elapsed_ms,
+                        "stage failed; reason recorded on the session"
+                    )
+                }
+                Err(error) => tracing::warn!(retryable = true, elapsed_ms, %error, "stage failed"),
             }
             result
         }
@@ -161,7 +171,15 @@ impl Pipeline {
         let Some(session) = session else {
             return Ok(Begin::Finished(StageOutcome::Superseded));
         };
-        if sessions::stage_done(&db, session.id, message.generation, message.stage).await? {
+        if sessions::stage_done(
+            &db,
+            message.coach_id,
+            session.id,
+            message.generation,
+            message.stage,
+        )
+        .await?
+        {
             self.pass_on(message).await?;
             return Ok(Begin::Finished(StageOutcome::AlreadyDone));
         }
@@ -199,10 +217,12 @@ impl Pipeline {
         Ok(())
     }
 
-    async fn load_transcript(
+    /// Fetches and parses the session's transcript; returns it with its sha-256.
+    /// A transcript that cannot be parsed is a permanent failure with the parser's advice.
+    async fn parsed_transcript(
         &self,
         session: &sessions::Session,
-    ) -> Result<(Vec<u8>, String), StageError> {
+    ) -> Result<(Transcript, String), StageError> {
         let info = session.transcript.as_ref().ok_or_else(|| {
             StageError::Permanent(
                 "This session has no transcript yet. Upload one and it will be processed.".into(),
@@ -219,7 +239,9 @@ impl Pipeline {
                 ),
                 other => StageError::Retryable(other.to_string()),
             })?;
-        Ok((bytes, info.sha256.clone()))
+        let parsed = transcript::parse(&bytes, info.filename.as_deref())
+            .map_err(|e| StageError::Permanent(e.to_string()))?;
+        Ok((parsed, info.sha256.clone()))
     }
 }
 

@@ -37,10 +37,12 @@ pub(super) async fn run(
     let dedup_key = format!("session-ready:{}:{}", session.id, message.generation);
     match emails::claim(&db, message.coach_id, &dedup_key, &email.to, &email.subject).await? {
         emails::Claim::Claimed(email_id) => match pipeline.mailer.send(&email).await {
-            Ok(provider_id) => emails::mark_sent(&db, email_id, &provider_id).await?,
+            Ok(provider_id) => {
+                emails::mark_sent(&db, message.coach_id, email_id, &provider_id).await?
+            }
             Err(error) => {
                 // Not handed over: release the claim so the retry may send it.
-                emails::mark_failed(&db, email_id, &error.to_string()).await?;
+                emails::mark_failed(&db, message.coach_id, email_id, &error.to_string()).await?;
                 return Err(match error {
                     MailError::Rejected(reason) => StageError::Permanent(format!(
                         "The ready notice to {} could not be sent: {reason}.",
@@ -69,6 +71,7 @@ pub(super) async fn run(
     sessions::mark_ready(&tx, message.coach_id, session.id, message.generation).await?;
     sessions::complete_stage(
         &tx,
+        message.coach_id,
         session.id,
         message.generation,
         PipelineStage::Notify,

@@ -40,8 +40,8 @@ pub async fn claim(
     let reclaimed = db
         .query_opt(
             "UPDATE emails SET status = 'claimed', claimed_at = now(), failure_reason = NULL
-              WHERE dedup_key = $1 AND status = 'failed' RETURNING id",
-            &[&dedup_key],
+              WHERE coach_id = $2 AND dedup_key = $1 AND status = 'failed' RETURNING id",
+            &[&dedup_key, &coach.0],
         )
         .await?;
     if let Some(row) = reclaimed {
@@ -50,8 +50,8 @@ pub async fn claim(
     let row = db
         .query_one(
             "UPDATE emails SET status = CASE WHEN status = 'claimed' THEN 'unknown'::email_status ELSE status END
-              WHERE dedup_key = $1 RETURNING status::text",
-            &[&dedup_key],
+              WHERE coach_id = $2 AND dedup_key = $1 RETURNING status::text",
+            &[&dedup_key, &coach.0],
         )
         .await?;
     let status: String = row.get(0);
@@ -64,12 +64,14 @@ pub async fn claim(
 
 pub async fn mark_sent(
     db: &impl GenericClient,
+    coach: CoachId,
     id: Uuid,
     provider_message_id: &str,
 ) -> Result<(), StoreError> {
     db.execute(
-        "UPDATE emails SET status = 'sent', provider_message_id = $2, finished_at = now() WHERE id = $1",
-        &[&id, &provider_message_id],
+        "UPDATE emails SET status = 'sent', provider_message_id = $3, finished_at = now()
+          WHERE coach_id = $1 AND id = $2",
+        &[&coach.0, &id, &provider_message_id],
     )
     .await?;
     Ok(())
@@ -78,12 +80,14 @@ pub async fn mark_sent(
 /// The provider refused the message; a later attempt may claim it again.
 pub async fn mark_failed(
     db: &impl GenericClient,
+    coach: CoachId,
     id: Uuid,
     reason: &str,
 ) -> Result<(), StoreError> {
     db.execute(
-        "UPDATE emails SET status = 'failed', failure_reason = $2, finished_at = now() WHERE id = $1",
-        &[&id, &reason],
+        "UPDATE emails SET status = 'failed', failure_reason = $3, finished_at = now()
+          WHERE coach_id = $1 AND id = $2",
+        &[&coach.0, &id, &reason],
     )
     .await?;
     Ok(())

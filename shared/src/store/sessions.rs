@@ -424,14 +424,15 @@ pub async fn record_chunking(
 /// Stage idempotency: has this stage finished for this generation and transcript?
 pub async fn stage_done(
     db: &impl GenericClient,
+    coach: CoachId,
     session: Uuid,
     generation: i32,
     stage: PipelineStage,
 ) -> Result<bool, StoreError> {
     let row = db
         .query_opt(
-            "SELECT 1 FROM stage_runs WHERE session_id = $1 AND generation = $2 AND stage = $3",
-            &[&session, &generation, &stage],
+            "SELECT 1 FROM stage_runs WHERE coach_id = $1 AND session_id = $2 AND generation = $3 AND stage = $4",
+            &[&coach.0, &session, &generation, &stage],
         )
         .await?;
     Ok(row.is_some())
@@ -440,6 +441,7 @@ pub async fn stage_done(
 /// Marks a stage finished; returns false when another delivery finished it first.
 pub async fn complete_stage(
     db: &impl GenericClient,
+    coach: CoachId,
     session: Uuid,
     generation: i32,
     stage: PipelineStage,
@@ -447,9 +449,9 @@ pub async fn complete_stage(
 ) -> Result<bool, StoreError> {
     let inserted = db
         .execute(
-            "INSERT INTO stage_runs (session_id, generation, stage, transcript_sha256) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING",
-            &[&session, &generation, &stage, &transcript_sha256],
+            "INSERT INTO stage_runs (coach_id, session_id, generation, stage, transcript_sha256)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            &[&coach.0, &session, &generation, &stage, &transcript_sha256],
         )
         .await?;
     Ok(inserted == 1)

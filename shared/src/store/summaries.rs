@@ -40,8 +40,9 @@ pub async fn insert_ai_version(
 ) -> Result<Option<Uuid>, StoreError> {
     let exists = db
         .query_opt(
-            "SELECT id FROM summary_versions WHERE session_id = $1 AND generation = $2 AND source = 'ai'",
-            &[&session, &generation],
+            "SELECT id FROM summary_versions
+              WHERE coach_id = $1 AND session_id = $2 AND generation = $3 AND source = 'ai'",
+            &[&coach.0, &session, &generation],
         )
         .await?;
     if exists.is_some() {

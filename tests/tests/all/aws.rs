@@ -83,11 +83,12 @@ impl Harness {
     /// Returns the raw bodies the chunk queue delivered.
     async fn pump(
         &self,
-        rounds: usize,
+        patience: Duration,
         until: impl Fn(&[sessions::Session]) -> bool,
     ) -> Vec<String> {
         let mut chunk_bodies = Vec::new();
-        for _ in 0..rounds {
+        let deadline = tokio::time::Instant::now() + patience;
+        while tokio::time::Instant::now() < deadline {
             for stage in PipelineStage::ALL {
                 let url = &self.stack.queue_urls[&stage];
                 let messages = self.stack.receive(url).await;
@@ -167,7 +168,7 @@ async fn a_transcript_put_in_the_bucket_flows_through_every_stage_to_ready_and_a
         .await
         .unwrap();
 
-    let chunk_bodies = harness.pump(40, all_ready).await;
+    let chunk_bodies = harness.pump(Duration::from_secs(120), all_ready).await;
     let sessions = harness.sessions().await;
     assert_eq!(sessions.len(), 1);
     let session = &sessions[0];
@@ -201,7 +202,7 @@ async fn a_transcript_put_in_the_bucket_flows_through_every_stage_to_ready_and_a
         .send()
         .await
         .unwrap();
-    harness.pump(3, |_| false).await;
+    harness.pump(Duration::from_secs(2), |_| false).await;
     assert_eq!(harness.sessions().await.len(), 1);
     assert_eq!(
         harness.count("SELECT count(*) FROM summary_versions").await,
@@ -227,7 +228,7 @@ async fn a_poison_message_ends_in_the_dlq_and_the_session_shows_failed_with_stag
     let failed =
         |sessions: &[sessions::Session]| sessions.iter().any(|s| s.status.as_str() == "failed");
     for _ in 0..30 {
-        harness.pump(1, failed).await;
+        harness.pump(Duration::from_millis(300), failed).await;
         if failed(&harness.sessions().await) {
             break;
         }
