@@ -11,7 +11,8 @@ DEMO_COACH="${FLOWCOACH_DEMO_COACH:-demo@flowcoach.local}"
 
 phase "postgres" scripts/setup-postgres.sh
 phase "model" scripts/fetch-model.sh
-phase "build" cargo build --locked -p flowcoach-functions --bin flowcoach
+# The whole workspace, so features unify exactly as in the test build and its artefacts are reused.
+phase "build" cargo build --locked --workspace --bins
 flowcoach="$CARGO_TARGET_DIR/debug/flowcoach"
 
 create_database() {
