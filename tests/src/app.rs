@@ -55,6 +55,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     shutdown: CancellationToken,
+    serving: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
@@ -91,17 +92,18 @@ impl TestApp {
         runtime.worker_settings.base_backoff = Duration::from_millis(50);
         runtime.worker_settings.max_backoff = Duration::from_millis(400);
         runtime.worker_settings.idle_poll = Duration::from_millis(50);
+        runtime.worker_settings.shutdown_grace = Duration::from_millis(300);
         let shutdown = CancellationToken::new();
         let server = runtime.clone();
         let stop = shutdown.clone();
-        if options.background {
-            tokio::spawn(async move { server.serve(listener, stop).await.expect("serve") });
+        let serving = if options.background {
+            tokio::spawn(async move { server.serve(listener, stop).await.expect("serve") })
         } else {
             let app = flowcoach_core::api::router(server.app_state());
             tokio::spawn(async move {
                 axum_serve(listener, app, stop).await;
-            });
-        }
+            })
+        };
         Self {
             db,
             runtime,
@@ -109,6 +111,16 @@ impl TestApp {
             http: reqwest::Client::new(),
             data_dir,
             shutdown,
+            serving: Some(serving),
+        }
+    }
+
+    /// Stops the server and its background tasks the way a SIGTERM does, and
+    /// waits until they have finished (leases given back).
+    pub async fn shut_down(&mut self) {
+        self.shutdown.cancel();
+        if let Some(serving) = self.serving.take() {
+            serving.await.expect("the server stopped cleanly");
         }
     }
 

@@ -130,3 +130,62 @@ async fn a_failed_attempt_waits_for_its_backoff_and_the_last_one_goes_dead() {
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].last_error.as_deref(), Some("boom again"));
 }
+
+/// An analyst that never answers in time: the stage is still running at shutdown.
+struct StuckAnalyst;
+
+#[async_trait::async_trait]
+impl flowcoach_core::ai::analyst::Analyst for StuckAnalyst {
+    async fn analyse(
+        &self,
+        _: &flowcoach_core::ai::analyst::AnalysisRequest,
+    ) -> Result<flowcoach_core::ai::analyst::Analysis, flowcoach_core::ai::analyst::AnalystError>
+    {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        Err(flowcoach_core::ai::analyst::AnalystError::Transient(
+            "gave up".into(),
+        ))
+    }
+}
+
+#[tokio::test]
+async fn graceful_shutdown_gives_back_the_lease_of_a_running_stage() {
+    let mut app = TestApp::spawn_with(TestAppOptions {
+        analyst: std::sync::Arc::new(StuckAnalyst),
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
+        .await;
+    app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
+        .await;
+    let running = "SELECT count(*) FROM jobs WHERE queue = 'stage-analyse' AND status = 'running'";
+    for _ in 0..100 {
+        if app.count(running, &[]).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        app.count(running, &[]).await,
+        1,
+        "the analyse stage is running"
+    );
+
+    app.shut_down().await;
+    let db = app.db.pool.get().await.unwrap();
+    let row = db
+        .query_one("SELECT status::text, attempts, lease_token IS NULL FROM jobs WHERE queue = 'stage-analyse'", &[])
+        .await
+        .unwrap();
+    let (status, attempts, lease_cleared): (String, i32, bool) =
+        (row.get(0), row.get(1), row.get(2));
+    assert_eq!(status, "queued", "handed back for the next worker");
+    assert_eq!(attempts, 0, "an interrupted attempt does not count");
+    assert!(lease_cleared);
+}
