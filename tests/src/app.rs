@@ -48,6 +48,17 @@ pub fn shared_model() -> Arc<dyn Embedder> {
         .clone()
 }
 
+/// When the shared check-in session was held (the date its fixtures assume).
+pub const HELD_AT: &str = "2026-09-08T09:00:00Z";
+
+/// What `TestApp::check_in_with` set up.
+pub struct CheckIn {
+    pub coach: CoachId,
+    pub token: String,
+    pub client: String,
+    pub session: String,
+}
+
 pub struct TestApp {
     pub db: TestDb,
     pub runtime: LocalRuntime,
@@ -173,6 +184,39 @@ impl TestApp {
 
     pub async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
         read(request.send().await.expect("request")).await
+    }
+
+    /// The common scene: coach Dana Whitfield, her client Tobias Renner, a
+    /// one-to-one session with him, and `transcript` (a shared fixture)
+    /// uploaded to it.
+    pub async fn check_in_with(&self, transcript: &str) -> CheckIn {
+        let (coach, token) = self.coach("dana@example.com", "Dana Whitfield").await;
+        let client = self
+            .create_client(&token, "Tobias Renner", "tobias@example.com")
+            .await;
+        let session = self
+            .create_session(
+                &token,
+                "Check-in",
+                "2026-09-08T09:00:00Z",
+                &[(&client, None)],
+            )
+            .await;
+        let (status, body) = self
+            .upload(
+                &token,
+                &session,
+                transcript,
+                crate::fixtures::shared_transcript(transcript),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+        CheckIn {
+            coach,
+            token,
+            client,
+            session,
+        }
     }
 
     /// Creates a client and returns its id.

@@ -6,5 +6,5 @@ pub mod aws;
 pub mod database;
 pub mod fixtures;
 
-pub use app::{TestApp, TestAppOptions};
+pub use app::{CheckIn, TestApp, TestAppOptions};
 pub use database::TestDb;

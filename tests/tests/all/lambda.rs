@@ -6,7 +6,7 @@ use flowcoach_core::domain::PipelineStage;
 use flowcoach_core::lambda::stage::StageHandler;
 use flowcoach_core::runtime::local::LocalRuntime;
 use flowcoach_tests::fixtures::{shared_transcript, workspace_root};
-use flowcoach_tests::{TestApp, TestAppOptions};
+use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};
 
 use crate::support::{FlakyAnalyst, HELD_AT};
 
@@ -42,15 +42,12 @@ async fn sample_sqs_events_drive_every_stage_and_report_only_retryable_failures(
         ..TestAppOptions::default()
     })
     .await;
-    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let tobias = app
-        .create_client(&token, "Tobias Renner", "tobias@example.com")
-        .await;
-    let session = app
-        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
-        .await;
-    app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
-        .await;
+    let CheckIn {
+        coach,
+        token,
+        session,
+        ..
+    } = app.check_in_with("s03.srt").await;
     let runtime = &app.runtime;
     let coach = coach.to_string();
 

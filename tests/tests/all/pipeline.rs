@@ -6,7 +6,7 @@ use flowcoach_core::domain::PipelineStage;
 use flowcoach_core::pipeline::StageOutcome;
 use flowcoach_core::ports::StageMessage;
 use flowcoach_tests::fixtures::shared_transcript;
-use flowcoach_tests::TestApp;
+use flowcoach_tests::{CheckIn, TestApp};
 use uuid::Uuid;
 
 use crate::support::HELD_AT;
@@ -144,15 +144,12 @@ async fn a_group_session_gets_one_draft_per_attending_client() {
 #[tokio::test]
 async fn a_redelivered_message_changes_nothing_and_a_reprocess_makes_a_new_generation() {
     let app = TestApp::spawn().await;
-    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let tobias = app
-        .create_client(&token, "Tobias Renner", "tobias@example.com")
-        .await;
-    let session = app
-        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
-        .await;
-    app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
-        .await;
+    let CheckIn {
+        coach,
+        token,
+        session,
+        ..
+    } = app.check_in_with("s03.srt").await;
     assert_eq!(
         app.wait_until_settled(&token, &session, SETTLE).await["status"],
         "ready"

@@ -4,10 +4,7 @@ use std::time::Duration;
 
 use flowcoach_core::runtime::worker;
 use flowcoach_core::store::jobs;
-use flowcoach_tests::fixtures::shared_transcript;
-use flowcoach_tests::{TestApp, TestAppOptions};
-
-use crate::support::HELD_AT;
+use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};
 
 #[tokio::test]
 async fn a_job_whose_worker_died_is_picked_up_after_its_lease_expires() {
@@ -17,15 +14,7 @@ async fn a_job_whose_worker_died_is_picked_up_after_its_lease_expires() {
         ..TestAppOptions::default()
     })
     .await;
-    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let tobias = app
-        .create_client(&token, "Tobias Renner", "tobias@example.com")
-        .await;
-    let session = app
-        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
-        .await;
-    app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
-        .await;
+    let CheckIn { token, session, .. } = app.check_in_with("s03.srt").await;
 
     // The dying worker claims the chunk job with a short lease and never reports back.
     let db = app.db.pool.get().await.unwrap();
@@ -155,15 +144,7 @@ async fn graceful_shutdown_gives_back_the_lease_of_a_running_stage() {
         ..TestAppOptions::default()
     })
     .await;
-    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let tobias = app
-        .create_client(&token, "Tobias Renner", "tobias@example.com")
-        .await;
-    let session = app
-        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
-        .await;
-    app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
-        .await;
+    app.check_in_with("s03.srt").await;
     let running = "SELECT count(*) FROM jobs WHERE queue = 'stage-analyse' AND status = 'running'";
     for _ in 0..100 {
         if app.count(running, &[]).await == 1 {

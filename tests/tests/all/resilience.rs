@@ -3,11 +3,10 @@
 use std::time::Duration;
 
 use flowcoach_core::pipeline;
-use flowcoach_tests::fixtures::shared_transcript;
-use flowcoach_tests::{TestApp, TestAppOptions};
+use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};
 use uuid::Uuid;
 
-use crate::support::{FlakyAnalyst, HELD_AT};
+use crate::support::FlakyAnalyst;
 
 #[tokio::test]
 async fn a_stage_that_fails_twice_then_succeeds_leaves_one_summary_and_one_email() {
@@ -17,15 +16,7 @@ async fn a_stage_that_fails_twice_then_succeeds_leaves_one_summary_and_one_email
         ..TestAppOptions::default()
     })
     .await;
-    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let tobias = app
-        .create_client(&token, "Tobias Renner", "tobias@example.com")
-        .await;
-    let session = app
-        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
-        .await;
-    app.upload(&token, &session, "s01.vtt", shared_transcript("s01.vtt"))
-        .await;
+    let CheckIn { token, session, .. } = app.check_in_with("s01.vtt").await;
 
     let settled = app
         .wait_until_settled(&token, &session, Duration::from_secs(180))
@@ -70,15 +61,7 @@ async fn a_dead_letter_fails_the_session_then_comes_back_with_redrive_and_comple
         ..TestAppOptions::default()
     })
     .await;
-    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let tobias = app
-        .create_client(&token, "Tobias Renner", "tobias@example.com")
-        .await;
-    let session = app
-        .create_session(&token, "Check-in", HELD_AT, &[(&tobias, None)])
-        .await;
-    app.upload(&token, &session, "s03.srt", shared_transcript("s03.srt"))
-        .await;
+    let CheckIn { token, session, .. } = app.check_in_with("s03.srt").await;
 
     let failed = app
         .wait_until_settled(&token, &session, Duration::from_secs(120))

@@ -51,4 +51,4 @@ impl Analyst for FlakyAnalyst {
     }
 }
 
-pub const HELD_AT: &str = "2026-09-08T09:00:00Z";
+pub use flowcoach_tests::app::HELD_AT;
