@@ -12,11 +12,13 @@ use flowcoach_core::ai::minilm::default_model_dir;
 use flowcoach_core::config::{LocalConfig, Secret};
 use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress};
 use flowcoach_core::runtime::local::LocalRuntime;
-use flowcoach_core::store::coaches;
+use flowcoach_core::store::sql::SqlParam;
+use flowcoach_core::store::{coaches, Executor};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::database::TestDb;
+use crate::wire::WireWatch;
 
 /// Knobs a test may turn.
 pub struct TestAppOptions {
@@ -26,6 +28,8 @@ pub struct TestAppOptions {
     pub visibility_timeout: Duration,
     /// Start workers, inbox watcher and schedule tick (off: the test drives the queue).
     pub background: bool,
+    /// Connect the runtime through a [`WireWatch`] relay (`TestApp::wire`).
+    pub watch_wire: bool,
 }
 
 impl Default for TestAppOptions {
@@ -36,6 +40,7 @@ impl Default for TestAppOptions {
             max_attempts: 5,
             visibility_timeout: Duration::from_secs(30),
             background: true,
+            watch_wire: false,
         }
     }
 }
@@ -65,6 +70,8 @@ pub struct TestApp {
     pub base_url: String,
     pub http: reqwest::Client,
     pub data_dir: tempfile::TempDir,
+    /// What the runtime sent PostgreSQL, when `TestAppOptions::watch_wire`.
+    pub wire: Option<WireWatch>,
     shutdown: CancellationToken,
     serving: Option<tokio::task::JoinHandle<()>>,
 }
@@ -82,8 +89,15 @@ impl TestApp {
             .expect("bind");
         let address = listener.local_addr().expect("local addr");
         let root = data_dir.path().to_path_buf();
+        let wire = if options.watch_wire {
+            Some(WireWatch::in_front_of(&db.url).await)
+        } else {
+            None
+        };
         let config = LocalConfig {
-            database_url: db.url.clone(),
+            database_url: wire
+                .as_ref()
+                .map_or_else(|| db.url.clone(), |wire| wire.relayed_url(&db.url)),
             bind: address,
             inbox_dir: root.join("inbox"),
             outbox_dir: root.join("outbox"),
@@ -121,6 +135,7 @@ impl TestApp {
             base_url: format!("http://{address}"),
             http: reqwest::Client::new(),
             data_dir,
+            wire,
             shutdown,
             serving: Some(serving),
         }
@@ -302,13 +317,9 @@ impl TestApp {
         mails
     }
 
-    pub async fn count(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> i64 {
+    pub async fn count(&self, sql: &str, params: &[&dyn SqlParam]) -> i64 {
         let db = self.db.pool.get().await.expect("db");
-        db.query_one(sql, params).await.expect(sql).get(0)
+        db.fetch_one(sql, params).await.expect(sql).get(0)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use flowcoach_core::store::{self, migrations, Pool};
+use flowcoach_core::store::{self, migrations, Executor, Pool};
 use tokio_postgres::NoTls;
 
 /// Server-wide lock id that serialises template creation across test processes.
@@ -40,7 +40,7 @@ async fn admin() -> tokio_postgres::Client {
 
 async fn database_exists(client: &tokio_postgres::Client, name: &str) -> bool {
     client
-        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .fetch_optional("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
         .await
         .expect("query pg_database")
         .is_some()
@@ -54,7 +54,7 @@ async fn ensure_template() -> String {
         return template;
     }
     client
-        .execute("SELECT pg_advisory_lock($1)", &[&TEMPLATE_LOCK])
+        .exec("SELECT pg_advisory_lock($1)", &[&TEMPLATE_LOCK])
         .await
         .expect("advisory lock");
     if !database_exists(&client, &template).await {
@@ -90,7 +90,7 @@ async fn ensure_template() -> String {
         assert!(renamed, "could not publish the template database");
     }
     client
-        .execute("SELECT pg_advisory_unlock($1)", &[&TEMPLATE_LOCK])
+        .exec("SELECT pg_advisory_unlock($1)", &[&TEMPLATE_LOCK])
         .await
         .expect("advisory unlock");
     template

@@ -5,6 +5,7 @@ pub mod app;
 pub mod aws;
 pub mod database;
 pub mod fixtures;
+pub mod wire;
 
 pub use app::{CheckIn, TestApp, TestAppOptions};
 pub use database::TestDb;

@@ -16,7 +16,7 @@ use super::problem::{ApiError, FieldError, Problem};
 use super::{tenant, AppState, Caller};
 use crate::domain::{CoachId, EmailAddress};
 use crate::store::clients::{self, Client, ClientChanges, NewClient};
-use crate::store::{templates, GenericClient};
+use crate::store::{templates, Executor};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -121,7 +121,7 @@ impl Checks {
 
     async fn template(
         &mut self,
-        db: &impl GenericClient,
+        db: &impl Executor,
         coach: CoachId,
         id: Uuid,
     ) -> Result<(), ApiError> {

@@ -24,7 +24,7 @@ use crate::ingest::{IncomingTranscript, IngestError, DIRECT_UPLOAD_LIMIT};
 use crate::store::follow_ups::{self, FollowUpView};
 use crate::store::sessions::{self, NewSession, Participant, ParticipantInput, Session};
 use crate::store::summaries::{self, SummaryView};
-use crate::store::{clients, GenericClient};
+use crate::store::{clients, Executor};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -107,7 +107,7 @@ fn check_label(errors: &mut Vec<FieldError>, field: &str, label: Option<&str>) {
 
 /// Participants must be this coach's clients, each once.
 async fn check_participants(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     participants: &[ParticipantInput],
     errors: &mut Vec<FieldError>,
@@ -138,7 +138,7 @@ async fn check_participants(
 }
 
 async fn view(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Session,
 ) -> Result<SessionView, ApiError> {
@@ -149,7 +149,7 @@ async fn view(
     })
 }
 
-async fn find(db: &impl GenericClient, coach: CoachId, id: Uuid) -> Result<Session, ApiError> {
+async fn find(db: &impl Executor, coach: CoachId, id: Uuid) -> Result<Session, ApiError> {
     sessions::get(db, coach, id)
         .await?
         .ok_or(ApiError::NotFound("session"))

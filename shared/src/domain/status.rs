@@ -1,18 +1,76 @@
 //! Stringly-typed columns are Postgres enums and Rust enums, mapped one to one.
 
-use postgres_types::{FromSql, ToSql};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// The enums cross the wire as their labels. Parameters are declared
+/// "unknown" so the server resolves the enum type from the column or operator
+/// it meets, and columns are selected as text (`status::text AS status`):
+/// then the driver never has to look an enum's OID up, which it would do with a
+/// named prepared statement (see `store::sql`). A column read without the cast
+/// fails loudly in tests rather than silently pinning an RDS Proxy connection.
+macro_rules! pg_enum_sql {
+    ($name:ident, $pg:literal { $($variant:ident => $text:literal),+ }) => {
+        impl $name {
+            /// The variant with this label.
+            pub fn from_label(label: &str) -> Option<Self> {
+                match label {
+                    $($text => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl postgres_types::ToSql for $name {
+            fn to_sql(
+                &self,
+                _: &postgres_types::Type,
+                out: &mut bytes::BytesMut,
+            ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+                out.extend_from_slice(self.as_str().as_bytes());
+                Ok(postgres_types::IsNull::No)
+            }
+
+            fn accepts(ty: &postgres_types::Type) -> bool {
+                *ty == postgres_types::Type::UNKNOWN || ty.name() == $pg
+            }
+
+            postgres_types::to_sql_checked!();
+        }
+
+        impl crate::store::sql::SqlType for $name {
+            fn sql_type() -> postgres_types::Type {
+                postgres_types::Type::UNKNOWN
+            }
+        }
+
+        impl<'a> postgres_types::FromSql<'a> for $name {
+            fn from_sql(
+                _: &postgres_types::Type,
+                raw: &'a [u8],
+            ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+                let label = std::str::from_utf8(raw)?;
+                Self::from_label(label)
+                    .ok_or_else(|| format!("{label:?} is not a {}", $pg).into())
+            }
+
+            fn accepts(ty: &postgres_types::Type) -> bool {
+                matches!(*ty, postgres_types::Type::TEXT | postgres_types::Type::VARCHAR)
+            }
+        }
+    };
+}
 
 macro_rules! pg_enum {
     ($(#[$meta:meta])* $name:ident, $pg:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSql, FromSql, ToSchema)]
-        #[postgres(name = $pg)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $(#[postgres(name = $text)] $variant),+
+            $($variant),+
         }
+
+        pg_enum_sql!($name, $pg { $($variant => $text),+ });
 
         impl $name {
             pub fn as_str(self) -> &'static str {

@@ -11,7 +11,7 @@ use crate::ai::analyst::{
 use crate::ai::builtin_templates::WARM_RECAP_ID as DEFAULT_FOLLOW_UP_TEMPLATE_ID;
 use crate::domain::{Attendance, CoachId, PipelineStage};
 use crate::ports::StageMessage;
-use crate::store::{clients, coaches, follow_ups, sessions, summaries, templates, GenericClient};
+use crate::store::{clients, coaches, follow_ups, sessions, summaries, templates, Executor};
 use crate::transcript::{self, ChunkConfig};
 
 pub(super) async fn run(
@@ -92,7 +92,7 @@ pub(super) async fn run(
 }
 
 async fn build_request(
-    db: &impl GenericClient,
+    db: &impl Executor,
     session: &sessions::Session,
     parsed: transcript::model::Transcript,
 ) -> Result<AnalysisRequest, StageError> {
@@ -101,7 +101,7 @@ async fn build_request(
         .await?
         .ok_or_else(|| StageError::Permanent("The coach account no longer exists.".into()))?;
     let speakers: Vec<SpeakerAssignment> = serde_json::from_value(
-        db.query_one(
+        db.fetch_one(
             "SELECT speakers FROM sessions WHERE coach_id = $1 AND id = $2",
             &[&coach_id.0, &session.id],
         )

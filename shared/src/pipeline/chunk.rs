@@ -5,7 +5,7 @@ use super::speakers::{map_speakers, KnownClient, SpeakerMap};
 use super::{Begin, Pipeline, StageError, StageOutcome};
 use crate::domain::PipelineStage;
 use crate::ports::StageMessage;
-use crate::store::{chunks, clients, coaches, sessions};
+use crate::store::{chunks, clients, coaches, sessions, Executor};
 use crate::transcript::{self, model::Transcript, ChunkConfig};
 
 pub(super) async fn run(
@@ -55,7 +55,7 @@ pub(super) async fn run(
         return Ok(StageOutcome::AlreadyDone);
     }
     for (client_id, label) in &speaker_map.new_participants {
-        tx.execute(
+        tx.exec(
             "INSERT INTO client_sessions (session_id, client_id, coach_id, speaker_label) VALUES ($1, $2, $3, $4)
              ON CONFLICT (session_id, client_id) DO NOTHING",
             &[&session.id, client_id, &message.coach_id.0, label],
@@ -97,7 +97,7 @@ pub(super) async fn run(
 
 /// Maps the transcript's speakers using the session's participants and the coach's clients.
 pub(super) async fn speaker_map_for(
-    db: &impl crate::store::GenericClient,
+    db: &impl Executor,
     session: &sessions::Session,
     coach_name: &str,
     parsed: &Transcript,

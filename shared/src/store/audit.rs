@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::domain::CoachId;
 
 /// One audit entry. Holds ids and action names only, never client text.
@@ -17,8 +17,8 @@ pub struct AuditEntry<'a> {
     pub details: serde_json::Value,
 }
 
-pub async fn record(db: &impl GenericClient, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
-    db.execute(
+pub async fn record(db: &impl Executor, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+    db.exec(
         "INSERT INTO audit_log (coach_id, actor_id, action, entity_type, entity_id, request_id, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
         &[

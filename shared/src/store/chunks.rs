@@ -3,7 +3,7 @@
 use pgvector::Vector;
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::domain::{new_id, CoachId};
 use crate::transcript::model::Chunk;
 
@@ -21,30 +21,25 @@ fn to_i64(ms: Option<u64>) -> Option<i64> {
 
 /// Replaces this generation's chunks (a retried chunk stage rewrites the same rows).
 pub async fn replace(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
     chunks: &[Chunk],
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "DELETE FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2 AND generation = $3",
         &[&coach.0, &session, &generation],
     )
     .await?;
-    let statement = db
-        .prepare_cached(
-            "INSERT INTO transcript_chunks (id, coach_id, session_id, generation, ordinal, speakers, start_ms, end_ms,
-                 body, word_count)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .await?;
     for chunk in chunks {
         let ordinal = i32::try_from(chunk.ordinal)
             .map_err(|_| StoreError::Corrupt("chunk ordinal overflow".into()))?;
         let words = i32::try_from(chunk.word_count).unwrap_or(i32::MAX);
-        db.execute(
-            &statement,
+        db.exec(
+            "INSERT INTO transcript_chunks (id, coach_id, session_id, generation, ordinal, speakers, start_ms, end_ms,
+                 body, word_count)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             &[
                 &new_id(),
                 &coach.0,
@@ -65,13 +60,13 @@ pub async fn replace(
 
 /// Drops chunks of older generations once a newer one is chunked.
 pub async fn delete_older_generations(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
 ) -> Result<u64, StoreError> {
     Ok(db
-        .execute(
+        .exec(
             "DELETE FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2 AND generation < $3",
             &[&coach.0, &session, &generation],
         )
@@ -79,13 +74,13 @@ pub async fn delete_older_generations(
 }
 
 pub async fn list(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
 ) -> Result<Vec<StoredChunk>, StoreError> {
     let rows = db
-        .query(
+        .fetch_all(
             "SELECT id, ordinal, body FROM transcript_chunks
               WHERE coach_id = $1 AND session_id = $2 AND generation = $3 ORDER BY ordinal",
             &[&coach.0, &session, &generation],
@@ -103,13 +98,13 @@ pub async fn list(
 
 /// Chunks of this generation that have no embedding yet.
 pub async fn without_embedding(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
 ) -> Result<Vec<StoredChunk>, StoreError> {
     let rows = db
-        .query(
+        .fetch_all(
             "SELECT c.id, c.ordinal, c.body FROM transcript_chunks c
                LEFT JOIN chunk_embeddings e ON e.chunk_id = c.id
               WHERE c.coach_id = $1 AND c.session_id = $2 AND c.generation = $3 AND e.chunk_id IS NULL
@@ -128,14 +123,14 @@ pub async fn without_embedding(
 }
 
 pub async fn insert_embedding(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     chunk: Uuid,
     model: &str,
     embedding: Vec<f32>,
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "INSERT INTO chunk_embeddings (chunk_id, coach_id, session_id, model, embedding)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (chunk_id) DO NOTHING",
         &[&chunk, &coach.0, &session, &model, &Vector::from(embedding)],
@@ -145,12 +140,12 @@ pub async fn insert_embedding(
 }
 
 pub async fn count(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
 ) -> Result<(i64, i64), StoreError> {
     let row = db
-        .query_one(
+        .fetch_one(
             "SELECT (SELECT count(*) FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2),
                     (SELECT count(*) FROM chunk_embeddings WHERE coach_id = $1 AND session_id = $2)",
             &[&coach.0, &session],

@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::domain::{new_id, CoachId, EmailAddress};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -81,13 +81,13 @@ fn from_row(row: &Row) -> Client {
 }
 
 pub async fn insert(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     new: &NewClient,
 ) -> Result<Client, StoreError> {
     let email = new.email.as_ref().map(EmailAddress::as_str);
     let row = db
-        .query_one(
+        .fetch_one(
             &format!(
                 "INSERT INTO clients (id, coach_id, name, email, time_zone, tags, consent_ai_processing,
                      consent_email, notes, follow_up_template_id)
@@ -111,12 +111,12 @@ pub async fn insert(
 }
 
 pub async fn get(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     id: Uuid,
 ) -> Result<Option<Client>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             &format!("SELECT {COLUMNS} FROM clients WHERE coach_id = $1 AND id = $2"),
             &[&coach.0, &id],
         )
@@ -126,14 +126,14 @@ pub async fn get(
 
 /// One page of clients, newest first, after the `(created_at, id)` cursor.
 pub async fn list(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<Client>, StoreError> {
     let (at, id) = after.unzip();
     let rows = db
-        .query(
+        .fetch_all(
             &format!(
                 "SELECT {COLUMNS} FROM clients WHERE coach_id = $1
                    AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
@@ -146,9 +146,9 @@ pub async fn list(
 }
 
 /// All of a coach's clients, for matching transcript speakers by name.
-pub async fn list_all(db: &impl GenericClient, coach: CoachId) -> Result<Vec<Client>, StoreError> {
+pub async fn list_all(db: &impl Executor, coach: CoachId) -> Result<Vec<Client>, StoreError> {
     let rows = db
-        .query(
+        .fetch_all(
             &format!("SELECT {COLUMNS} FROM clients WHERE coach_id = $1 ORDER BY created_at"),
             &[&coach.0],
         )
@@ -157,7 +157,7 @@ pub async fn list_all(db: &impl GenericClient, coach: CoachId) -> Result<Vec<Cli
 }
 
 pub async fn update(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     id: Uuid,
     changes: &ClientChanges,
@@ -171,7 +171,7 @@ pub async fn update(
     let template_set = changes.follow_up_template_id.is_some();
     let template = changes.follow_up_template_id.flatten();
     let row = db
-        .query_opt(
+        .fetch_optional(
             &format!(
                 "UPDATE clients SET
                     name = COALESCE($3, name),

@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::domain::{new_id, CoachId, CoachRole, EmailAddress};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -37,7 +37,8 @@ impl Coach {
     }
 }
 
-const COLUMNS: &str = "id, email, display_name, time_zone, role, settings, created_at";
+const COLUMNS: &str =
+    "id, email, display_name, time_zone, role::text AS role, settings, created_at";
 
 fn from_row(row: &Row) -> Coach {
     Coach {
@@ -51,9 +52,9 @@ fn from_row(row: &Row) -> Coach {
     }
 }
 
-pub async fn get(db: &impl GenericClient, id: CoachId) -> Result<Option<Coach>, StoreError> {
+pub async fn get(db: &impl Executor, id: CoachId) -> Result<Option<Coach>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             &format!("SELECT {COLUMNS} FROM coaches WHERE id = $1"),
             &[&id.0],
         )
@@ -62,11 +63,11 @@ pub async fn get(db: &impl GenericClient, id: CoachId) -> Result<Option<Coach>, 
 }
 
 pub async fn find_by_email(
-    db: &impl GenericClient,
+    db: &impl Executor,
     email: &EmailAddress,
 ) -> Result<Option<Coach>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             &format!("SELECT {COLUMNS} FROM coaches WHERE lower(email) = lower($1)"),
             &[&email.as_str()],
         )
@@ -76,13 +77,13 @@ pub async fn find_by_email(
 
 /// Returns the coach with this email, creating it when missing.
 pub async fn ensure(
-    db: &impl GenericClient,
+    db: &impl Executor,
     email: &EmailAddress,
     display_name: &str,
     role: CoachRole,
 ) -> Result<Coach, StoreError> {
     let row = db
-        .query_one(
+        .fetch_one(
             &format!(
                 "INSERT INTO coaches (id, email, display_name, role) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (lower(email)) DO UPDATE SET updated_at = coaches.updated_at

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::domain::{new_id, CoachId};
 
 /// What a claim attempt found.
@@ -19,7 +19,7 @@ pub enum Claim {
 }
 
 pub async fn claim(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     dedup_key: &str,
     recipient: &str,
@@ -27,7 +27,7 @@ pub async fn claim(
 ) -> Result<Claim, StoreError> {
     let id = new_id();
     let inserted = db
-        .execute(
+        .exec(
             "INSERT INTO emails (id, coach_id, dedup_key, recipient, subject) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (dedup_key) DO NOTHING",
             &[&id, &coach.0, &dedup_key, &recipient, &subject],
@@ -38,7 +38,7 @@ pub async fn claim(
     }
     // A failed attempt (the provider refused before accepting) may be claimed again.
     let reclaimed = db
-        .query_opt(
+        .fetch_optional(
             "UPDATE emails SET status = 'claimed', claimed_at = now(), failure_reason = NULL
               WHERE coach_id = $2 AND dedup_key = $1 AND status = 'failed' RETURNING id",
             &[&dedup_key, &coach.0],
@@ -48,7 +48,7 @@ pub async fn claim(
         return Ok(Claim::Claimed(row.get(0)));
     }
     let row = db
-        .query_one(
+        .fetch_one(
             "UPDATE emails SET status = CASE WHEN status = 'claimed' THEN 'unknown'::email_status ELSE status END
               WHERE coach_id = $2 AND dedup_key = $1 RETURNING status::text",
             &[&dedup_key, &coach.0],
@@ -63,12 +63,12 @@ pub async fn claim(
 }
 
 pub async fn mark_sent(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     id: Uuid,
     provider_message_id: &str,
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "UPDATE emails SET status = 'sent', provider_message_id = $3, finished_at = now()
           WHERE coach_id = $1 AND id = $2",
         &[&coach.0, &id, &provider_message_id],
@@ -79,12 +79,12 @@ pub async fn mark_sent(
 
 /// The provider refused the message; a later attempt may claim it again.
 pub async fn mark_failed(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     id: Uuid,
     reason: &str,
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "UPDATE emails SET status = 'failed', failure_reason = $3, finished_at = now()
           WHERE coach_id = $1 AND id = $2",
         &[&coach.0, &id, &reason],
@@ -93,9 +93,9 @@ pub async fn mark_failed(
     Ok(())
 }
 
-pub async fn count_sent(db: &impl GenericClient, coach: CoachId) -> Result<i64, StoreError> {
+pub async fn count_sent(db: &impl Executor, coach: CoachId) -> Result<i64, StoreError> {
     let row = db
-        .query_one(
+        .fetch_one(
             "SELECT count(*) FROM emails WHERE coach_id = $1 AND status = 'sent'",
             &[&coach.0],
         )

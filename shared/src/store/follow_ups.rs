@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::ai::analyst::FollowUpDraft;
 use crate::domain::{new_id, CoachId, FollowUpStatus, VersionSource};
 
@@ -30,7 +30,7 @@ pub struct FollowUpView {
 
 /// Inserts the first version of a generation's draft; a redelivery inserts nothing.
 pub async fn insert_ai_draft(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
@@ -39,7 +39,7 @@ pub async fn insert_ai_draft(
 ) -> Result<bool, StoreError> {
     let id = new_id();
     let inserted = db
-        .execute(
+        .exec(
             "INSERT INTO follow_ups (id, coach_id, session_id, client_id, generation, template_id, current_version)
              VALUES ($1, $2, $3, $4, $5, $6, 1) ON CONFLICT (session_id, client_id, generation) DO NOTHING",
             &[&id, &coach.0, &session, &draft.client_id, &generation, &draft.template_id],
@@ -48,7 +48,7 @@ pub async fn insert_ai_draft(
     if inserted == 0 {
         return Ok(false);
     }
-    db.execute(
+    db.exec(
         "INSERT INTO follow_up_versions (id, follow_up_id, coach_id, version, subject, body, source, model)
          VALUES ($1, $2, $3, 1, $4, $5, 'ai', $6)",
         &[&new_id(), &id, &coach.0, &draft.subject, &draft.body, &model],
@@ -59,13 +59,13 @@ pub async fn insert_ai_draft(
 
 /// Drafts of older generations that nobody acted on are superseded by a reprocess.
 pub async fn cancel_stale_drafts(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
 ) -> Result<u64, StoreError> {
     Ok(db
-        .execute(
+        .exec(
             "UPDATE follow_ups SET status = 'cancelled', updated_at = now()
               WHERE coach_id = $1 AND session_id = $2 AND generation < $3 AND status = 'draft'",
             &[&coach.0, &session, &generation],
@@ -75,13 +75,13 @@ pub async fn cancel_stale_drafts(
 
 /// The session's follow-ups at their current versions, newest generation first.
 pub async fn list_for_session(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
 ) -> Result<Vec<FollowUpView>, StoreError> {
     let rows = db
-        .query(
-            "SELECT f.id, f.session_id, f.client_id, c.name, f.status, f.current_version, v.source, v.subject, v.body,
+        .fetch_all(
+            "SELECT f.id, f.session_id, f.client_id, c.name, f.status::text AS status, f.current_version, v.source::text AS source, v.subject, v.body,
                     f.template_id, f.generation, f.scheduled_at, f.sent_at, f.created_at, f.updated_at
                FROM follow_ups f
                JOIN follow_up_versions v ON v.follow_up_id = f.id AND v.version = f.current_version

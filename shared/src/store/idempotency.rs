@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::domain::CoachId;
 
 /// A stored response to replay.
@@ -27,20 +27,20 @@ pub enum Begin {
 }
 
 pub async fn begin(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     key: &str,
     request_hash: &str,
     expires_at: DateTime<Utc>,
 ) -> Result<Begin, StoreError> {
     // Expired records are replaced: expiry is checked here, not left to a sweeper.
-    db.execute(
+    db.exec(
         "DELETE FROM idempotency_records WHERE coach_id = $1 AND key = $2 AND expires_at <= now()",
         &[&coach.0, &key],
     )
     .await?;
     let inserted = db
-        .execute(
+        .exec(
             "INSERT INTO idempotency_records (coach_id, key, request_hash, expires_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT DO NOTHING",
             &[&coach.0, &key, &request_hash, &expires_at],
@@ -50,7 +50,7 @@ pub async fn begin(
         return Ok(Begin::Started);
     }
     let row = db
-        .query_one(
+        .fetch_one(
             "SELECT request_hash, status_code, response_body, content_type, location
                FROM idempotency_records WHERE coach_id = $1 AND key = $2",
             &[&coach.0, &key],
@@ -73,12 +73,12 @@ pub async fn begin(
 }
 
 pub async fn finish(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     key: &str,
     response: &StoredResponse,
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "UPDATE idempotency_records SET status_code = $3, response_body = $4, content_type = $5, location = $6
           WHERE coach_id = $1 AND key = $2",
         &[&coach.0, &key, &i32::from(response.status), &response.body, &response.content_type, &response.location],
@@ -88,8 +88,8 @@ pub async fn finish(
 }
 
 /// Forgets a key whose request failed on the server, so the client may retry it.
-pub async fn abandon(db: &impl GenericClient, coach: CoachId, key: &str) -> Result<(), StoreError> {
-    db.execute(
+pub async fn abandon(db: &impl Executor, coach: CoachId, key: &str) -> Result<(), StoreError> {
+    db.exec(
         "DELETE FROM idempotency_records WHERE coach_id = $1 AND key = $2",
         &[&coach.0, &key],
     )
@@ -97,9 +97,9 @@ pub async fn abandon(db: &impl GenericClient, coach: CoachId, key: &str) -> Resu
     Ok(())
 }
 
-pub async fn purge_expired(db: &impl GenericClient) -> Result<u64, StoreError> {
+pub async fn purge_expired(db: &impl Executor) -> Result<u64, StoreError> {
     Ok(db
-        .execute(
+        .exec(
             "DELETE FROM idempotency_records WHERE expires_at <= now()",
             &[],
         )

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::domain::new_id;
 
 #[derive(Debug, Clone)]
@@ -43,7 +43,7 @@ fn millis(duration: Duration) -> i64 {
 /// Enqueues a job. A job with the same `dedup_key` already waiting or running
 /// absorbs it (returns false).
 pub async fn enqueue(
-    db: &impl GenericClient,
+    db: &impl Executor,
     queue: &str,
     payload: &serde_json::Value,
     dedup_key: Option<&str>,
@@ -51,7 +51,7 @@ pub async fn enqueue(
     delay: Duration,
 ) -> Result<bool, StoreError> {
     let inserted = db
-        .execute(
+        .exec(
             "INSERT INTO jobs (id, queue, payload, dedup_key, max_attempts, run_after)
              VALUES ($1, $2, $3, $4, $5, now() + $6::bigint * interval '1 millisecond')
              ON CONFLICT (dedup_key) WHERE status IN ('queued', 'running') DO NOTHING",
@@ -70,13 +70,13 @@ pub async fn enqueue(
 
 /// Claims the next due job of the given queues, or one whose lease expired.
 pub async fn claim(
-    db: &impl GenericClient,
+    db: &impl Executor,
     queues: &[&str],
     lease: Duration,
 ) -> Result<Option<ClaimedJob>, StoreError> {
     let token = Uuid::new_v4();
     let row = db
-        .query_opt(
+        .fetch_optional(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_token = $3,
                  lease_expires_at = now() + $2::bigint * interval '1 millisecond', updated_at = now()
               WHERE id = (
@@ -101,9 +101,9 @@ pub async fn claim(
 }
 
 /// Marks a job done; false when the lease was lost to another worker.
-pub async fn ack(db: &impl GenericClient, job: &ClaimedJob) -> Result<bool, StoreError> {
+pub async fn ack(db: &impl Executor, job: &ClaimedJob) -> Result<bool, StoreError> {
     let updated = db
-        .execute(
+        .exec(
             "UPDATE jobs SET status = 'done', lease_token = NULL, lease_expires_at = NULL, updated_at = now()
               WHERE id = $1 AND lease_token = $2 AND status = 'running'",
             &[&job.id, &job.lease_token],
@@ -115,14 +115,14 @@ pub async fn ack(db: &impl GenericClient, job: &ClaimedJob) -> Result<bool, Stor
 /// Records a failed attempt: back in the queue after `delay`, or dead when
 /// attempts are used up or `permanent` is set.
 pub async fn fail(
-    db: &impl GenericClient,
+    db: &impl Executor,
     job: &ClaimedJob,
     error: &str,
     delay: Duration,
     permanent: bool,
 ) -> Result<FailureOutcome, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             "UPDATE jobs SET
                  status = CASE WHEN $5 OR attempts >= max_attempts THEN 'dead'::job_status ELSE 'queued'::job_status END,
                  run_after = now() + $4::bigint * interval '1 millisecond',
@@ -140,9 +140,9 @@ pub async fn fail(
 }
 
 /// Gives a job back without counting the attempt (graceful shutdown).
-pub async fn release(db: &impl GenericClient, job: &ClaimedJob) -> Result<bool, StoreError> {
+pub async fn release(db: &impl Executor, job: &ClaimedJob) -> Result<bool, StoreError> {
     let updated = db
-        .execute(
+        .exec(
             "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts - 1, 0), lease_token = NULL,
                  lease_expires_at = NULL, run_after = now(), updated_at = now()
               WHERE id = $1 AND lease_token = $2 AND status = 'running'",
@@ -154,9 +154,9 @@ pub async fn release(db: &impl GenericClient, job: &ClaimedJob) -> Result<bool, 
 
 /// Jobs whose worker died on their last attempt can never be claimed again:
 /// park them as dead so they show up for `redrive`.
-pub async fn bury_expired(db: &impl GenericClient) -> Result<Vec<DeadJob>, StoreError> {
+pub async fn bury_expired(db: &impl Executor) -> Result<Vec<DeadJob>, StoreError> {
     let rows = db
-        .query(
+        .fetch_all(
             "UPDATE jobs SET status = 'dead', lease_token = NULL, lease_expires_at = NULL, updated_at = now(),
                  last_error = COALESCE(last_error || '; ', '') || 'the worker stopped before finishing its last attempt'
               WHERE status = 'running' AND lease_expires_at < now() AND attempts >= max_attempts
@@ -177,11 +177,11 @@ fn dead_from_row(r: &tokio_postgres::Row) -> DeadJob {
 }
 
 pub async fn list_dead(
-    db: &impl GenericClient,
+    db: &impl Executor,
     queue: Option<&str>,
 ) -> Result<Vec<DeadJob>, StoreError> {
     let rows = db
-        .query(
+        .fetch_all(
             "SELECT id, queue, payload, last_error FROM jobs
               WHERE status = 'dead' AND ($1::text IS NULL OR queue = $1) ORDER BY updated_at",
             &[&queue],
@@ -192,12 +192,9 @@ pub async fn list_dead(
 
 /// Puts dead jobs back on their queue with fresh attempts. A dead job whose
 /// twin is already waiting stays dead (the twin will do its work).
-pub async fn redrive(
-    db: &impl GenericClient,
-    queue: Option<&str>,
-) -> Result<Vec<DeadJob>, StoreError> {
+pub async fn redrive(db: &impl Executor, queue: Option<&str>) -> Result<Vec<DeadJob>, StoreError> {
     let rows = db
-        .query(
+        .fetch_all(
             "UPDATE jobs j SET status = 'queued', attempts = 0, run_after = now(), updated_at = now()
               WHERE j.status = 'dead' AND ($1::text IS NULL OR j.queue = $1)
                 AND (j.dedup_key IS NULL OR NOT EXISTS (
@@ -210,9 +207,9 @@ pub async fn redrive(
 }
 
 /// Removes finished jobs older than `age` so the table stays small.
-pub async fn purge_done(db: &impl GenericClient, age: Duration) -> Result<u64, StoreError> {
+pub async fn purge_done(db: &impl Executor, age: Duration) -> Result<u64, StoreError> {
     Ok(db
-        .execute(
+        .exec(
             "DELETE FROM jobs WHERE status = 'done' AND updated_at < now() - $1::bigint * interval '1 millisecond'",
             &[&millis(age)],
         )

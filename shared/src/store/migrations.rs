@@ -1,6 +1,6 @@
 //! Versioned schema migrations (refinery) and the built-in templates they need.
 
-use super::{Pool, StoreError};
+use super::{Executor, Pool, StoreError};
 use crate::ai::builtin_templates::builtin_follow_up_templates;
 
 mod embedded {
@@ -40,7 +40,7 @@ pub fn fingerprint() -> String {
 async fn seed_builtin_templates(client: &tokio_postgres::Client) -> Result<(), StoreError> {
     for template in builtin_follow_up_templates() {
         client
-            .execute(
+            .exec(
                 "INSERT INTO templates (id, coach_id, kind, name, subject, body, instructions)
                  VALUES ($1, NULL, 'follow_up', $2, $3, $4, $5)
                  ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, subject = EXCLUDED.subject,

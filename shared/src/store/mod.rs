@@ -15,7 +15,10 @@ pub mod sessions;
 pub mod summaries;
 pub mod templates;
 
-pub use deadpool_postgres::{GenericClient, Pool};
+pub mod sql;
+
+pub use deadpool_postgres::Pool;
+pub use sql::Executor;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

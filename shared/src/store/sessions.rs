@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::domain::{new_id, Attendance, CoachId, PipelineStage, SessionKind, SessionStatus};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -91,9 +91,11 @@ pub struct StoredTranscript {
     pub sha256: String,
 }
 
-const COLUMNS: &str = "id, coach_id, title, kind, held_at, duration_seconds, coach_speaker_label, status, stage, \
-    failure_stage, failure_reason, generation, transcript_key, transcript_format, transcript_size, transcript_sha256, \
-    transcript_language, transcript_filename, unmatched_speakers, metrics, created_at, updated_at";
+// Enum columns are read as text: see `store::sql`.
+const COLUMNS: &str = "id, coach_id, title, kind::text AS kind, held_at, duration_seconds, coach_speaker_label, \
+    status::text AS status, stage::text AS stage, failure_stage::text AS failure_stage, failure_reason, generation, \
+    transcript_key, transcript_format, transcript_size, transcript_sha256, transcript_language, transcript_filename, \
+    unmatched_speakers, metrics, created_at, updated_at";
 
 fn from_row(row: &Row) -> Session {
     let transcript = row
@@ -132,12 +134,12 @@ fn from_row(row: &Row) -> Session {
 }
 
 pub async fn insert(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     new: &NewSession,
 ) -> Result<Session, StoreError> {
     let row = db
-        .query_one(
+        .fetch_one(
             &format!(
                 "INSERT INTO sessions (id, coach_id, title, kind, held_at, duration_seconds, coach_speaker_label)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
@@ -149,12 +151,12 @@ pub async fn insert(
 }
 
 pub async fn get(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     id: Uuid,
 ) -> Result<Option<Session>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             &format!("SELECT {COLUMNS} FROM sessions WHERE coach_id = $1 AND id = $2"),
             &[&coach.0, &id],
         )
@@ -164,12 +166,12 @@ pub async fn get(
 
 /// Locks the session row for the rest of the transaction (short writes only).
 pub async fn get_for_update(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     id: Uuid,
 ) -> Result<Option<Session>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             &format!("SELECT {COLUMNS} FROM sessions WHERE coach_id = $1 AND id = $2 FOR UPDATE"),
             &[&coach.0, &id],
         )
@@ -178,12 +180,12 @@ pub async fn get_for_update(
 }
 
 pub async fn find_by_transcript(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     sha256: &str,
 ) -> Result<Option<Session>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             &format!(
                 "SELECT {COLUMNS} FROM sessions WHERE coach_id = $1 AND transcript_sha256 = $2"
             ),
@@ -194,14 +196,14 @@ pub async fn find_by_transcript(
 }
 
 pub async fn list(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<Session>, StoreError> {
     let (at, id) = after.unzip();
     let rows = db
-        .query(
+        .fetch_all(
             &format!(
                 "SELECT {COLUMNS} FROM sessions WHERE coach_id = $1
                    AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
@@ -216,12 +218,12 @@ pub async fn list(
 /// Deletes the session and, by cascade, everything derived from it.
 /// Returns the transcript's object key so the caller can remove the object.
 pub async fn delete(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     id: Uuid,
 ) -> Result<Option<Option<String>>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             "DELETE FROM sessions WHERE coach_id = $1 AND id = $2 RETURNING transcript_key",
             &[&coach.0, &id],
         )
@@ -230,13 +232,13 @@ pub async fn delete(
 }
 
 pub async fn participants(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
 ) -> Result<Vec<Participant>, StoreError> {
     let rows = db
-        .query(
-            "SELECT cs.client_id, c.name, cs.speaker_label, cs.attendance
+        .fetch_all(
+            "SELECT cs.client_id, c.name, cs.speaker_label, cs.attendance::text AS attendance
                FROM client_sessions cs JOIN clients c ON c.coach_id = cs.coach_id AND c.id = cs.client_id
               WHERE cs.coach_id = $1 AND cs.session_id = $2
               ORDER BY c.name",
@@ -256,18 +258,18 @@ pub async fn participants(
 
 /// Replaces the participant list. The composite foreign key rejects another coach's clients.
 pub async fn set_participants(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     participants: &[ParticipantInput],
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "DELETE FROM client_sessions WHERE coach_id = $1 AND session_id = $2",
         &[&coach.0, &session],
     )
     .await?;
     for p in participants {
-        db.execute(
+        db.exec(
             "INSERT INTO client_sessions (session_id, client_id, coach_id, speaker_label, attendance)
              VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (session_id, client_id) DO UPDATE SET speaker_label = EXCLUDED.speaker_label,
@@ -280,12 +282,12 @@ pub async fn set_participants(
 }
 
 pub async fn set_coach_speaker_label(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     label: Option<&str>,
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "UPDATE sessions SET coach_speaker_label = $3, updated_at = now() WHERE coach_id = $1 AND id = $2",
         &[&coach.0, &session, &label],
     )
@@ -296,13 +298,13 @@ pub async fn set_coach_speaker_label(
 /// Records a newly stored transcript and starts a new processing generation.
 /// Returns the new generation.
 pub async fn attach_transcript(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     transcript: &StoredTranscript,
 ) -> Result<i32, StoreError> {
     let row = db
-        .query_one(
+        .fetch_one(
             "UPDATE sessions SET transcript_key = $3, transcript_filename = $4, transcript_size = $5,
                  transcript_sha256 = $6, transcript_format = NULL, status = 'processing', stage = 'chunk',
                  failure_stage = NULL, failure_reason = NULL, unmatched_speakers = '{}', metrics = NULL,
@@ -316,12 +318,12 @@ pub async fn attach_transcript(
 
 /// Starts a new generation over the stored transcript (reprocess, redrive of a failed session).
 pub async fn start_generation(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
 ) -> Result<Option<i32>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             "UPDATE sessions SET status = 'processing', stage = 'chunk', failure_stage = NULL, failure_reason = NULL,
                  generation = generation + 1, updated_at = now()
              WHERE coach_id = $1 AND id = $2 AND transcript_key IS NOT NULL RETURNING generation",
@@ -333,14 +335,14 @@ pub async fn start_generation(
 
 /// Moves a processing session to `stage`, unless a newer generation started.
 pub async fn enter_stage(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
     stage: PipelineStage,
 ) -> Result<bool, StoreError> {
     let updated = db
-        .execute(
+        .exec(
             "UPDATE sessions SET status = 'processing', stage = $4, failure_stage = NULL, failure_reason = NULL,
                  updated_at = now()
              WHERE coach_id = $1 AND id = $2 AND generation = $3 AND status <> 'ready'",
@@ -351,7 +353,7 @@ pub async fn enter_stage(
 }
 
 pub async fn mark_failed(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
@@ -359,7 +361,7 @@ pub async fn mark_failed(
     reason: &str,
 ) -> Result<bool, StoreError> {
     let updated = db
-        .execute(
+        .exec(
             "UPDATE sessions SET status = 'failed', stage = NULL, failure_stage = $4, failure_reason = $5,
                  updated_at = now()
              WHERE coach_id = $1 AND id = $2 AND generation = $3",
@@ -370,13 +372,13 @@ pub async fn mark_failed(
 }
 
 pub async fn mark_ready(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
 ) -> Result<bool, StoreError> {
     let updated = db
-        .execute(
+        .exec(
             "UPDATE sessions SET status = 'ready', stage = NULL, failure_stage = NULL, failure_reason = NULL,
                  updated_at = now()
              WHERE coach_id = $1 AND id = $2 AND generation = $3",
@@ -396,13 +398,13 @@ pub struct ChunkingOutcome<'a> {
 }
 
 pub async fn record_chunking(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
     outcome: &ChunkingOutcome<'_>,
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "UPDATE sessions SET transcript_format = $4, speakers = $5, unmatched_speakers = $6, metrics = $7,
              duration_seconds = COALESCE(duration_seconds, $8), updated_at = now()
          WHERE coach_id = $1 AND id = $2 AND generation = $3",
@@ -423,14 +425,14 @@ pub async fn record_chunking(
 
 /// Stage idempotency: has this stage finished for this generation and transcript?
 pub async fn stage_done(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
     stage: PipelineStage,
 ) -> Result<bool, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             "SELECT 1 FROM stage_runs WHERE coach_id = $1 AND session_id = $2 AND generation = $3 AND stage = $4",
             &[&coach.0, &session, &generation, &stage],
         )
@@ -440,7 +442,7 @@ pub async fn stage_done(
 
 /// Marks a stage finished; returns false when another delivery finished it first.
 pub async fn complete_stage(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
@@ -448,7 +450,7 @@ pub async fn complete_stage(
     transcript_sha256: &str,
 ) -> Result<bool, StoreError> {
     let inserted = db
-        .execute(
+        .exec(
             "INSERT INTO stage_runs (coach_id, session_id, generation, stage, transcript_sha256)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             &[&coach.0, &session, &generation, &stage, &transcript_sha256],

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::ai::analyst::Analysis;
 use crate::domain::{new_id, CoachId, VersionSource};
 
@@ -32,14 +32,14 @@ pub struct SummaryView {
 /// Stores the AI analysis of one generation as a new summary version.
 /// Returns `None` when this generation's analysis is already stored (a redelivery).
 pub async fn insert_ai_version(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
     analysis: &Analysis,
 ) -> Result<Option<Uuid>, StoreError> {
     let exists = db
-        .query_opt(
+        .fetch_optional(
             "SELECT id FROM summary_versions
               WHERE coach_id = $1 AND session_id = $2 AND generation = $3 AND source = 'ai'",
             &[&coach.0, &session, &generation],
@@ -49,7 +49,7 @@ pub async fn insert_ai_version(
         return Ok(None);
     }
     let summary_id: Uuid = db
-        .query_one(
+        .fetch_one(
             "INSERT INTO summaries (id, coach_id, session_id, current_version) VALUES ($1, $2, $3, 0)
              ON CONFLICT (session_id) DO UPDATE SET updated_at = now() RETURNING id",
             &[&new_id(), &coach.0, &session],
@@ -57,7 +57,7 @@ pub async fn insert_ai_version(
         .await?
         .get(0);
     let version: i32 = db
-        .query_one(
+        .fetch_one(
             "UPDATE summaries SET current_version = current_version + 1, updated_at = now()
               WHERE id = $1 RETURNING current_version",
             &[&summary_id],
@@ -73,14 +73,14 @@ pub async fn insert_ai_version(
         "risk_flags": analysis.risk_flags,
     });
     let version_id = new_id();
-    db.execute(
+    db.exec(
         "INSERT INTO summary_versions (id, summary_id, coach_id, session_id, version, generation, source, model, content)
          VALUES ($1, $2, $3, $4, $5, $6, 'ai', $7, $8)",
         &[&version_id, &summary_id, &coach.0, &session, &version, &generation, &analysis.model, &content],
     )
     .await?;
     for commitment in &analysis.commitments {
-        db.execute(
+        db.exec(
             "INSERT INTO commitments (id, coach_id, session_id, summary_version_id, client_id, owner, body, due_on, quote)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &[
@@ -101,13 +101,13 @@ pub async fn insert_ai_version(
 }
 
 pub async fn current(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
 ) -> Result<Option<SummaryView>, StoreError> {
     let row = db
-        .query_opt(
-            "SELECT v.id, v.version, v.generation, v.source, v.model, v.instruction, v.content, v.created_at, s.metrics
+        .fetch_optional(
+            "SELECT v.id, v.version, v.generation, v.source::text AS source, v.model, v.instruction, v.content, v.created_at, s.metrics
                FROM summaries sm
                JOIN summary_versions v ON v.summary_id = sm.id AND v.version = sm.current_version
                JOIN sessions s ON s.coach_id = sm.coach_id AND s.id = sm.session_id
@@ -131,13 +131,13 @@ pub async fn current(
 
 /// The AI version of one generation: what the embed stage embeds.
 pub async fn ai_version_text(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     generation: i32,
 ) -> Result<Option<(Uuid, String)>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             "SELECT id, content FROM summary_versions
               WHERE coach_id = $1 AND session_id = $2 AND generation = $3 AND source = 'ai'",
             &[&coach.0, &session, &generation],
@@ -164,14 +164,14 @@ pub async fn ai_version_text(
 }
 
 pub async fn insert_embedding(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
     summary_version: Uuid,
     model: &str,
     embedding: Vec<f32>,
 ) -> Result<(), StoreError> {
-    db.execute(
+    db.exec(
         "INSERT INTO summary_embeddings (summary_version_id, coach_id, session_id, model, embedding)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (summary_version_id) DO NOTHING",
         &[&summary_version, &coach.0, &session, &model, &Vector::from(embedding)],
@@ -181,12 +181,12 @@ pub async fn insert_embedding(
 }
 
 pub async fn count_versions(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     session: Uuid,
 ) -> Result<i64, StoreError> {
     let row = db
-        .query_one(
+        .fetch_one(
             "SELECT count(*) FROM summary_versions WHERE coach_id = $1 AND session_id = $2",
             &[&coach.0, &session],
         )

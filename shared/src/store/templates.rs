@@ -3,7 +3,7 @@
 use tokio_postgres::Row;
 use uuid::Uuid;
 
-use super::{GenericClient, StoreError};
+use super::{Executor, StoreError};
 use crate::ai::analyst::FollowUpTemplate;
 use crate::domain::CoachId;
 
@@ -19,12 +19,12 @@ fn from_row(row: &Row) -> FollowUpTemplate {
 
 /// A follow-up template this coach may use: their own or a built-in.
 pub async fn get_follow_up(
-    db: &impl GenericClient,
+    db: &impl Executor,
     coach: CoachId,
     id: Uuid,
 ) -> Result<Option<FollowUpTemplate>, StoreError> {
     let row = db
-        .query_opt(
+        .fetch_optional(
             "SELECT id, name, subject, body, instructions FROM templates
               WHERE id = $2 AND kind = 'follow_up' AND (coach_id = $1 OR coach_id IS NULL)",
             &[&coach.0, &id],

@@ -22,6 +22,7 @@ use flowcoach_core::ai::local::evaluation::{
     evaluate_against_labels, parse_labels, Counts, LabelFile, Report,
 };
 use flowcoach_core::ai::minilm::{default_model_dir, MiniLmEmbedder, MODEL_ID};
+use flowcoach_core::store::Executor;
 use flowcoach_core::transcript::{self, spoken_words, Chunk, ChunkConfig, Transcript, Utterance};
 use flowcoach_tests::fixtures::shared_fixtures;
 use flowcoach_tests::{TestApp, TestAppOptions};
@@ -406,7 +407,7 @@ async fn drop_and_wait(app: &TestApp, bench: &BenchTranscript) -> Result<ReadyBe
     let db = app.db.pool.get().await?;
     let session_id: Uuid = loop {
         let row = db
-            .query_opt(
+            .fetch_optional(
                 "SELECT id, status::text, failure_reason FROM sessions WHERE coach_id = $1",
                 &[&coach_id.0],
             )
@@ -433,7 +434,7 @@ async fn drop_and_wait(app: &TestApp, bench: &BenchTranscript) -> Result<ReadyBe
     // `completed_at` is written by each stage's final transaction, so the
     // gaps between them are the stages' durations (queue hand-offs included).
     let rows = db
-        .query(
+        .fetch_all(
             "SELECT EXTRACT(EPOCH FROM s.created_at)::float8, r.stage::text,
                     EXTRACT(EPOCH FROM r.completed_at)::float8
              FROM sessions s
@@ -458,7 +459,7 @@ async fn drop_and_wait(app: &TestApp, bench: &BenchTranscript) -> Result<ReadyBe
     let observed_after_s = total.as_secs_f64() - (previous - dropped_at);
 
     let counts = db
-        .query_one(
+        .fetch_one(
             "SELECT (SELECT count(*) FROM transcript_chunks WHERE session_id = $1),
                     (SELECT count(*) FROM follow_ups WHERE session_id = $1)",
             &[&session_id],

@@ -10,7 +10,7 @@ use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress, PipelineStage};
 use flowcoach_core::lambda::stage::StageHandler;
 use flowcoach_core::ports::ObjectStore;
 use flowcoach_core::runtime::aws::{AwsRuntime, AwsSettings};
-use flowcoach_core::store::{clients, coaches, sessions};
+use flowcoach_core::store::{clients, coaches, sessions, Executor};
 use flowcoach_tests::app::shared_model;
 use flowcoach_tests::aws::{pause, to_lambda_event, AwsStack};
 use flowcoach_tests::fixtures::shared_transcript;
@@ -126,7 +126,7 @@ impl Harness {
 
     async fn sessions(&self) -> Vec<sessions::Session> {
         let db = self.db.pool.get().await.unwrap();
-        let rows = db.query("SELECT id FROM coaches", &[]).await.unwrap();
+        let rows = db.fetch_all("SELECT id FROM coaches", &[]).await.unwrap();
         let mut all = Vec::new();
         for row in rows {
             all.extend(
@@ -144,7 +144,7 @@ impl Harness {
             .get()
             .await
             .unwrap()
-            .query_one(sql, &[])
+            .fetch_one(sql, &[])
             .await
             .unwrap()
             .get(0)

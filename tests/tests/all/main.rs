@@ -8,6 +8,7 @@ mod inbox;
 mod isolation;
 mod lambda;
 mod openapi;
+mod pinning;
 mod pipeline;
 mod queue;
 mod resilience;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use flowcoach_core::runtime::worker;
-use flowcoach_core::store::jobs;
+use flowcoach_core::store::{jobs, Executor};
 use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};
 
 #[tokio::test]
@@ -161,7 +161,7 @@ async fn graceful_shutdown_gives_back_the_lease_of_a_running_stage() {
     app.shut_down().await;
     let db = app.db.pool.get().await.unwrap();
     let row = db
-        .query_one("SELECT status::text, attempts, lease_token IS NULL FROM jobs WHERE queue = 'stage-analyse'", &[])
+        .fetch_one("SELECT status::text, attempts, lease_token IS NULL FROM jobs WHERE queue = 'stage-analyse'", &[])
         .await
         .unwrap();
     let (status, attempts, lease_cleared): (String, i32, bool) =
