@@ -66,4 +66,4 @@ export TRANSCRIPTS_BUCKET=flowcoach-cold-start IDEMPOTENCY_TABLE=flowcoach-cold-
 export FLOWCOACH_MAIL_FROM="FlowCoach <no-reply@flowcoach.test>"
 export FLOWCOACH_MODEL_DIR="$FLOWCOACH_ROOT/build/model-layer/model"
 export RUST_LOG=warn
-phase "cold starts" cargo run -q --locked -p flowcoach-tests --bin cold_start -- "$extracted" "$lambda_dir" "$runs"
+phase "cold starts" cargo run -q --locked -p flowcoach-tests --bin cold_start -- "$extracted" "$lambda_dir" "$FLOWCOACH_ROOT/events" "$runs"

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::pagination::{page, Page, PageQuery};
 use super::problem::{ApiError, FieldError, Problem};
-use super::{tenant, AppState, Caller};
+use super::{audit, tenant, AppState, Caller};
 use crate::domain::{CoachId, EmailAddress};
 use crate::store::clients::{self, Client, ClientChanges, NewClient};
 use crate::store::{templates, Executor};
@@ -154,7 +154,7 @@ async fn list_clients(
     let limit = query.limit()?;
     let db = state.db.get().await?;
     let rows = clients::list(&db, tenant(&caller), query.after()?, limit + 1).await?;
-    state.audit(&caller, "client.list", "client", None).await?;
+    audit(&db, &caller, "client.list", "client", None).await?;
     Ok(Json(page(rows, limit, |c| (c.created_at, c.id))))
 }
 
@@ -198,9 +198,7 @@ async fn create_client(
         },
     )
     .await?;
-    state
-        .audit(&caller, "client.create", "client", Some(client.id))
-        .await?;
+    audit(&db, &caller, "client.create", "client", Some(client.id)).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/v1/clients/{}", client.id))],
@@ -220,9 +218,7 @@ async fn get_client(
     let client = clients::get(&db, tenant(&caller), id)
         .await?
         .ok_or(ApiError::NotFound("client"))?;
-    state
-        .audit(&caller, "client.read", "client", Some(id))
-        .await?;
+    audit(&db, &caller, "client.read", "client", Some(id)).await?;
     Ok(Json(client))
 }
 
@@ -260,8 +256,6 @@ async fn update_client(
     let client = clients::update(&db, coach, id, &changes)
         .await?
         .ok_or(ApiError::NotFound("client"))?;
-    state
-        .audit(&caller, "client.update", "client", Some(id))
-        .await?;
+    audit(&db, &caller, "client.update", "client", Some(id)).await?;
     Ok(Json(client))
 }

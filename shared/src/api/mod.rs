@@ -24,7 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::domain::CoachId;
 use crate::ingest::Ingest;
 use crate::ports::ObjectStore;
-use crate::store::{audit, Pool};
+use crate::store::{audit, Executor, Pool};
 pub use auth::{Authenticator, Caller, LocalTokens};
 pub use idempotency::{IdempotencyStore, PgIdempotencyStore};
 pub use problem::ApiError;
@@ -40,31 +40,30 @@ pub struct AppState {
     pub uploads: Arc<dyn uploads::TranscriptUploads>,
 }
 
-impl AppState {
-    /// Appends to the audit log. Ids and action names only.
-    async fn audit(
-        &self,
-        caller: &Caller,
-        action: &str,
-        entity_type: &str,
-        entity_id: Option<uuid::Uuid>,
-    ) -> Result<(), ApiError> {
-        let db = self.db.get().await?;
-        audit::record(
-            &db,
-            &audit::AuditEntry {
-                coach: caller.coach,
-                actor: Some(caller.coach.0),
-                action,
-                entity_type,
-                entity_id,
-                request_id: request_id::current_request_id().as_deref(),
-                details: serde_json::json!({}),
-            },
-        )
-        .await?;
-        Ok(())
-    }
+/// Appends to the audit log (ids and action names only) on the connection or
+/// transaction the handler already holds: a Lambda container has one
+/// connection, so asking the pool for a second would wait forever.
+async fn audit(
+    db: &impl Executor,
+    caller: &Caller,
+    action: &str,
+    entity_type: &str,
+    entity_id: Option<uuid::Uuid>,
+) -> Result<(), ApiError> {
+    audit::record(
+        db,
+        &audit::AuditEntry {
+            coach: caller.coach,
+            actor: Some(caller.coach.0),
+            action,
+            entity_type,
+            entity_id,
+            request_id: request_id::current_request_id().as_deref(),
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The resources, each its own router (and, on AWS, its own Lambda).

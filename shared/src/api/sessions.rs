@@ -18,7 +18,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::pagination::{page, Page, PageQuery};
 use super::problem::{ApiError, FieldError, Problem};
 use super::request_id::current_request_id;
-use super::{tenant, AppState, Caller};
+use super::{audit, tenant, AppState, Caller};
 use crate::domain::{CoachId, PipelineStage, SessionKind, SessionStatus};
 use crate::ingest::{IncomingTranscript, IngestError, DIRECT_UPLOAD_LIMIT};
 use crate::store::follow_ups::{self, FollowUpView};
@@ -242,10 +242,8 @@ async fn create_session(
     )
     .await?;
     sessions::set_participants(&tx, coach, session.id, &input.participants).await?;
+    audit(&tx, &caller, "session.create", "session", Some(session.id)).await?;
     tx.commit().await?;
-    state
-        .audit(&caller, "session.create", "session", Some(session.id))
-        .await?;
     let location = format!("/v1/sessions/{}", session.id);
     Ok((
         StatusCode::CREATED,
@@ -265,9 +263,7 @@ async fn get_session(
     let coach = tenant(&caller);
     let db = state.db.get().await?;
     let session = find(&db, coach, id).await?;
-    state
-        .audit(&caller, "session.read", "session", Some(id))
-        .await?;
+    audit(&db, &caller, "session.read", "session", Some(id)).await?;
     Ok(Json(view(&db, coach, session).await?))
 }
 
@@ -291,9 +287,7 @@ async fn delete_session(
             ))
         })?;
     }
-    state
-        .audit(&caller, "session.delete", "session", Some(id))
-        .await?;
+    audit(&db, &caller, "session.delete", "session", Some(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -329,10 +323,15 @@ async fn set_participants(
         input.coach_speaker_label.as_deref().map(str::trim),
     )
     .await?;
+    audit(
+        &tx,
+        &caller,
+        "session.participants.update",
+        "session",
+        Some(id),
+    )
+    .await?;
     tx.commit().await?;
-    state
-        .audit(&caller, "session.participants.update", "session", Some(id))
-        .await?;
     let session = find(&db, coach, id).await?;
     Ok(Json(view(&db, coach, session).await?))
 }
@@ -375,10 +374,15 @@ async fn upload_transcript(
             },
         )
         .await?;
-    state
-        .audit(&caller, "session.transcript.upload", "session", Some(id))
-        .await?;
     let db = state.db.get().await?;
+    audit(
+        &db,
+        &caller,
+        "session.transcript.upload",
+        "session",
+        Some(id),
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(view(&db, coach, session).await?)))
 }
 
@@ -403,19 +407,17 @@ async fn transcript_upload_url(
     let coach = tenant(&caller);
     let filename = crate::ingest::clean_filename(&input.filename)
         .ok_or_else(|| ApiError::field("filename", "must name the transcript file"))?;
-    {
-        let db = state.db.get().await?;
-        find(&db, coach, id).await?;
-    }
+    let db = state.db.get().await?;
+    find(&db, coach, id).await?;
     let target = state.uploads.upload_target(coach, id, &filename).await?;
-    state
-        .audit(
-            &caller,
-            "session.transcript.upload_url",
-            "session",
-            Some(id),
-        )
-        .await?;
+    audit(
+        &db,
+        &caller,
+        "session.transcript.upload_url",
+        "session",
+        Some(id),
+    )
+    .await?;
     Ok(Json(target))
 }
 
@@ -465,10 +467,8 @@ async fn reprocess_session(
         .ingest
         .reprocess(coach, id, current_request_id())
         .await?;
-    state
-        .audit(&caller, "session.reprocess", "session", Some(id))
-        .await?;
     let db = state.db.get().await?;
+    audit(&db, &caller, "session.reprocess", "session", Some(id)).await?;
     Ok((StatusCode::ACCEPTED, Json(view(&db, coach, session).await?)))
 }
 
@@ -486,9 +486,7 @@ async fn get_summary(
     let summary = summaries::current(&db, coach, id)
         .await?
         .ok_or(ApiError::NotFound("summary"))?;
-    state
-        .audit(&caller, "summary.read", "session", Some(id))
-        .await?;
+    audit(&db, &caller, "summary.read", "session", Some(id)).await?;
     Ok(Json(summary))
 }
 
@@ -504,8 +502,6 @@ async fn list_follow_ups(
     let db = state.db.get().await?;
     find(&db, coach, id).await?;
     let items = follow_ups::list_for_session(&db, coach, id).await?;
-    state
-        .audit(&caller, "follow_up.list", "session", Some(id))
-        .await?;
+    audit(&db, &caller, "follow_up.list", "session", Some(id)).await?;
     Ok(Json(FollowUpList { items }))
 }

@@ -41,6 +41,9 @@ impl StoreError {
     }
 }
 
+const POOL_WAIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Builds a connection pool. `max_size` is 1 on Lambda (one container, one
 /// connection, reused across invocations) and larger for the local server.
 pub fn connect(database_url: &str, max_size: usize) -> Result<Pool, StoreError> {
@@ -82,6 +85,12 @@ pub fn connect_with(
     };
     Pool::builder(manager)
         .max_size(max_size)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        // A checkout that waits this long is a bug (code holding a connection
+        // while asking for another: with a Lambda's pool of 1 that waits
+        // forever) or an overloaded database: an error either way, not a hang.
+        .wait_timeout(Some(POOL_WAIT_TIMEOUT))
+        .create_timeout(Some(CONNECT_TIMEOUT))
         .build()
         .map_err(|e| StoreError::Connect(e.to_string()))
 }

@@ -11,9 +11,10 @@
 //!
 //! A hello-world Rust Lambda built the same way is the baseline.
 //!
-//! Usage: cold-start <extracted-dir> <lambda-dir> [runs]
+//! Usage: cold_start <extracted-dir> <lambda-dir> <events-dir> [runs]
 //!   <extracted-dir>/<function>/bootstrap   the binaries to start
 //!   <lambda-dir>/<function>/bootstrap.zip  their zips, for the size column
+//!   <events-dir>                           the sample events (events/)
 //! The functions' environment (DATABASE_URL, AWS_ENDPOINT_URL, …) is inherited.
 
 use std::collections::BTreeMap;
@@ -72,21 +73,17 @@ struct RuntimeApi {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    const USAGE: &str = "usage: cold_start <extracted-dir> <lambda-dir> <events-dir> [runs]";
     let mut args = std::env::args().skip(1);
-    let extracted = PathBuf::from(
-        args.next()
-            .context("usage: cold-start <extracted-dir> <lambda-dir> [runs]")?,
-    );
-    let zips = PathBuf::from(
-        args.next()
-            .context("usage: cold-start <extracted-dir> <lambda-dir> [runs]")?,
-    );
+    let extracted = PathBuf::from(args.next().context(USAGE)?);
+    let zips = PathBuf::from(args.next().context(USAGE)?);
+    let events_dir = PathBuf::from(args.next().context(USAGE)?);
     let runs = args
         .next()
         .map(|n| n.parse::<usize>())
-        .transpose()?
+        .transpose()
+        .context(USAGE)?
         .unwrap_or(5);
-    let events_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
 
     println!(
         "{:<14} {:>10} {:>10} {:>10} {:>12} {:>10}  first response",
@@ -168,6 +165,8 @@ async fn start_once(bootstrap: &Path, event_template: &str) -> Result<Start> {
         .with_state(api.clone());
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
+    // The function's own log, shown when a start goes wrong.
+    let stderr_path = std::env::temp_dir().join(format!("cold-start-{}.log", address.port()));
     let started = Instant::now();
     let mut child = tokio::process::Command::new(bootstrap)
         .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
@@ -179,7 +178,7 @@ async fn start_once(bootstrap: &Path, event_template: &str) -> Result<Start> {
         .env("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&stderr_path)?))
         .kill_on_drop(true)
         .spawn()
         .with_context(|| format!("start {}", bootstrap.display()))?;
@@ -199,14 +198,21 @@ async fn start_once(bootstrap: &Path, event_template: &str) -> Result<Start> {
             }
         }
         if let Ok(Some(status)) = child.try_wait() {
-            bail!("the process exited ({status}) before answering");
+            bail!(
+                "the process exited ({status}) before answering; its log:\n{}",
+                log_tail(&stderr_path)
+            );
         }
         if tokio::time::timeout_at(deadline, notified).await.is_err() {
-            bail!("no answer within {EVENT_TIMEOUT:?}");
+            bail!(
+                "no answer within {EVENT_TIMEOUT:?}; its log:\n{}",
+                log_tail(&stderr_path)
+            );
         }
     };
     let peak_rss_kib = peak_rss_kib(pid).unwrap_or(0);
     child.kill().await.ok();
+    std::fs::remove_file(&stderr_path).ok();
     server.abort();
     Ok(Start {
         init: first_next - started,
@@ -226,6 +232,12 @@ fn fill_placeholders(template: &str, response_url: &str) -> String {
         .replace("{{client_id}}", &uuid::Uuid::new_v4().to_string())
         .replace("{{session_id}}", &uuid::Uuid::new_v4().to_string())
         .replace("{{response_url}}", response_url)
+}
+
+fn log_tail(path: &Path) -> String {
+    let log = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
 }
 
 /// VmHWM: the process's peak resident set so far.

@@ -2,6 +2,7 @@
 //! the local server answers the same requests.
 
 use flowcoach_core::api::{build_router, resource_routers, AppState};
+use flowcoach_core::store;
 use flowcoach_functions::ApiGatewayClaims;
 use flowcoach_tests::fixtures::workspace_root;
 use flowcoach_tests::{TestApp, TestAppOptions};
@@ -54,6 +55,16 @@ fn resource_of(path: &str) -> Option<&'static str> {
     ["me", "clients", "sessions"]
         .into_iter()
         .find(|r| path.starts_with(&format!("/v1/{r}")))
+}
+
+/// The API as a Lambda container runs it: Cognito claims for identity and a
+/// pool of one connection, so a handler that holds a connection while asking
+/// for another fails here.
+fn lambda_state(app: &TestApp) -> AppState {
+    let mut state = app.runtime.app_state();
+    state.db = store::connect(&app.db.url, 1).expect("lambda pool");
+    state.auth = std::sync::Arc::new(ApiGatewayClaims::new(state.db.clone()));
+    state
 }
 
 async fn via_lambda(state: &AppState, request: lambda_http::Request) -> (u16, Value) {
@@ -117,8 +128,7 @@ async fn every_sample_api_event_gets_the_answer_the_local_server_gives() {
             &[(&client_id, None)],
         )
         .await;
-    let mut lambda_state = app.runtime.app_state();
-    lambda_state.auth = std::sync::Arc::new(ApiGatewayClaims::new(app.runtime.db.clone()));
+    let lambda_state = lambda_state(&app);
     let ids = Ids {
         email: "dana@example.com",
         name: "Dana Whitfield",
@@ -153,8 +163,7 @@ async fn an_event_without_verified_claims_is_refused() {
         ..TestAppOptions::default()
     })
     .await;
-    let mut state = app.runtime.app_state();
-    state.auth = std::sync::Arc::new(ApiGatewayClaims::new(app.runtime.db.clone()));
+    let state = lambda_state(&app);
     let ids = Ids {
         email: "not-an-email",
         name: "x",

@@ -10,7 +10,7 @@ use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress, PipelineStage};
 use flowcoach_core::lambda::stage::StageHandler;
 use flowcoach_core::ports::ObjectStore;
 use flowcoach_core::runtime::aws::{AwsRuntime, AwsSettings};
-use flowcoach_core::store::{clients, coaches, sessions, Executor};
+use flowcoach_core::store::{self, clients, coaches, sessions, Executor};
 use flowcoach_tests::app::shared_model;
 use flowcoach_tests::aws::{pause, to_lambda_event, AwsStack};
 use flowcoach_tests::fixtures::shared_transcript;
@@ -36,9 +36,12 @@ impl Harness {
             public_url: "https://app.flowcoach.test".into(),
             mail_from: stack.sender.clone(),
         };
+        // One connection, as in a Lambda container: code that holds a
+        // connection while asking for another fails here.
+        let lambda_pool = store::connect(&db.url, 1).unwrap();
         let runtime = AwsRuntime::with(
             stack.clients.clone(),
-            db.pool.clone(),
+            lambda_pool,
             stack.stage_queue(),
             settings,
             analyst,
