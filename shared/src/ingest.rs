@@ -126,6 +126,7 @@ impl Ingest {
             if existing.id != session_id {
                 return Err(IngestError::DuplicateTranscript(existing.id));
             }
+            drop(db);
             self.resume(&existing, incoming.request_id).await?;
             return Ok(existing);
         }
@@ -189,6 +190,8 @@ impl Ingest {
         let generation = sessions::start_generation(&db, coach, session_id)
             .await?
             .ok_or(IngestError::NoTranscript)?;
+        // The local queue is a table: it needs a connection of its own.
+        drop(db);
         self.queue
             .send(&StageMessage {
                 stage: PipelineStage::Chunk,
@@ -198,6 +201,7 @@ impl Ingest {
                 request_id,
             })
             .await?;
+        let db = self.db.get().await?;
         sessions::get(&db, coach, session_id)
             .await?
             .ok_or(IngestError::SessionNotFound)
