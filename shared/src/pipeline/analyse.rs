@@ -56,6 +56,7 @@ pub(super) async fn run(
     .await?
     {
         tx.rollback().await?;
+        drop(db); // the local queue needs a connection of its own
         pipeline.pass_on(message).await?;
         return Ok(StageOutcome::AlreadyDone);
     }
@@ -80,6 +81,7 @@ pub(super) async fn run(
     }
     follow_ups::cancel_stale_drafts(&tx, message.coach_id, session.id, message.generation).await?;
     tx.commit().await?;
+    drop(db);
     tracing::info!(
         commitments = analysis.commitments.len(),
         risk_flags = analysis.risk_flags.len(),

@@ -51,6 +51,7 @@ pub(super) async fn run(
     .await?
     {
         tx.rollback().await?;
+        drop(db); // the local queue needs a connection of its own
         pipeline.pass_on(message).await?;
         return Ok(StageOutcome::AlreadyDone);
     }
@@ -86,6 +87,7 @@ pub(super) async fn run(
     )
     .await?;
     tx.commit().await?;
+    drop(db);
     tracing::info!(
         chunks = pieces.len(),
         unmatched_speakers = speaker_map.unmatched.len(),

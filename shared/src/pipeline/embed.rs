@@ -75,6 +75,7 @@ pub(super) async fn run(
         &sha256,
     )
     .await?;
+    drop(db);
     tracing::info!(chunks = pending.len(), "embeddings stored");
     pipeline.pass_on(message).await?;
     Ok(StageOutcome::Completed)

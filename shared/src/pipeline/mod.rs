@@ -180,6 +180,7 @@ impl Pipeline {
         )
         .await?
         {
+            drop(db); // the local queue needs a connection of its own
             self.pass_on(message).await?;
             return Ok(Begin::Finished(StageOutcome::AlreadyDone));
         }
