@@ -23,6 +23,7 @@ case "$(uname -m)" in
 esac
 lambda_dir="$FLOWCOACH_ROOT/build/lambda-$arch"
 database="fc_bench_cold_start"
+database_url="postgres://$PGUSER@$PGHOST:$PGPORT/$database"
 runs="${FLOWCOACH_COLD_RUNS:-5}"
 
 phase "postgres" scripts/setup-postgres.sh
@@ -53,13 +54,12 @@ phase "extract bootstraps" extract
 prepare_database() {
   psql -v ON_ERROR_STOP=1 -q -d postgres -c "DROP DATABASE IF EXISTS $database" \
     -c "CREATE DATABASE $database"
-  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$database" \
-    cargo run -q --locked -p flowcoach-functions --bin flowcoach -- migrate
+  DATABASE_URL="$database_url" cargo run -q --locked -p flowcoach-functions --bin flowcoach -- migrate
 }
 phase "database" prepare_database
 
 # What the functions read at start-up on AWS, pointed at this machine.
-export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$database"
+export DATABASE_URL="$database_url"
 export AWS_ENDPOINT_URL="${FLOWCOACH_AWS_ENDPOINT:-http://127.0.0.1:4566}"
 export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export TRANSCRIPTS_BUCKET=flowcoach-cold-start IDEMPOTENCY_TABLE=flowcoach-cold-start

@@ -190,8 +190,7 @@ impl Ingest {
         let generation = sessions::start_generation(&db, coach, session_id)
             .await?
             .ok_or(IngestError::NoTranscript)?;
-        // The local queue is a table: it needs a connection of its own.
-        drop(db);
+        drop(db); // the local queue is a table and takes a connection of its own
         self.queue
             .send(&StageMessage {
                 stage: PipelineStage::Chunk,

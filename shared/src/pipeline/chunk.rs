@@ -51,7 +51,7 @@ pub(super) async fn run(
     .await?
     {
         tx.rollback().await?;
-        drop(db); // the local queue needs a connection of its own
+        drop(db);
         pipeline.pass_on(message).await?;
         return Ok(StageOutcome::AlreadyDone);
     }

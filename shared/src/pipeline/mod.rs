@@ -180,7 +180,7 @@ impl Pipeline {
         )
         .await?
         {
-            drop(db); // the local queue needs a connection of its own
+            drop(db);
             self.pass_on(message).await?;
             return Ok(Begin::Finished(StageOutcome::AlreadyDone));
         }
@@ -207,7 +207,8 @@ impl Pipeline {
         Ok(Begin::Run(Box::new(session)))
     }
 
-    /// Sends the session on to the stage after this one.
+    /// Sends the session on to the stage after this one. Call it holding no
+    /// pooled connection: the local queue is a table and takes one of its own.
     async fn pass_on(&self, message: &StageMessage) -> Result<(), StageError> {
         if let Some(next) = message.stage.next() {
             self.queue

@@ -17,7 +17,6 @@
 //!   <events-dir>                           the sample events (events/)
 //! The functions' environment (DATABASE_URL, AWS_ENDPOINT_URL, …) is inherited.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -321,7 +320,7 @@ fn record_answer(api: &RuntimeApi, outcome: String) {
     api.changed.notify_one();
 }
 
-/// "HTTP 200", "batch: 1 item failure(s)" or the start of the body.
+/// "HTTP 200", "SQS batch: 1 item failure(s)" or the start of the body.
 fn describe_response(body: &str) -> String {
     let Ok(json) = serde_json::from_str::<Value>(body) else {
         return first_line(body);
@@ -332,13 +331,7 @@ fn describe_response(body: &str) -> String {
     if let Some(failures) = json.get("batchItemFailures").and_then(Value::as_array) {
         return format!("SQS batch: {} item failure(s)", failures.len());
     }
-    let mut summary = BTreeMap::new();
-    if let Some(object) = json.as_object() {
-        for (key, value) in object.iter().take(2) {
-            summary.insert(key.clone(), value.clone());
-        }
-    }
-    serde_json::to_string(&summary).unwrap_or_default()
+    first_line(body)
 }
 
 fn first_line(text: &str) -> String {
