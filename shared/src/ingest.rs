@@ -3,16 +3,23 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::domain::{CoachId, PipelineStage, SessionKind, SessionStatus};
-use crate::ports::{object_store::transcript_key, ObjectStore, StageMessage, StageQueue};
-use crate::store::{sessions, Pool, StoreError};
+use crate::ports::{
+    object_store::transcript_key, ObjectStore, ObjectStoreError, StageMessage, StageQueue,
+};
+use crate::store::{coaches, sessions, Executor, Pool, StoreError};
+use crate::transcript::held_at::{held_at_hint, title_without_date, HeldAtHint};
 
-/// Largest transcript accepted through the API body (Lambda's payload limit is 6 MB).
-pub const DIRECT_UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
+/// Largest transcript accepted through the API body: the one transcript limit.
+pub const DIRECT_UPLOAD_LIMIT: usize = crate::transcript::MAX_TRANSCRIPT_BYTES;
+
+/// Every extension a stored transcript may have, for removing all of a session's objects.
+const STORED_EXTENSIONS: [&str; 5] = ["vtt", "srt", "txt", "json", "bin"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -35,6 +42,23 @@ pub enum IngestError {
 impl From<deadpool_postgres::PoolError> for IngestError {
     fn from(error: deadpool_postgres::PoolError) -> Self {
         Self::Store(StoreError::Pool(error))
+    }
+}
+
+impl IngestError {
+    /// True when the same transcript may well be taken in later (the
+    /// database, object store or queue was briefly unavailable); false when
+    /// the file or request itself is the problem.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Store(error) => error.is_transient(),
+            Self::Objects(error) => matches!(error, ObjectStoreError::Unavailable(_)),
+            Self::Queue(_) => true,
+            Self::SessionNotFound
+            | Self::DuplicateTranscript(_)
+            | Self::Empty
+            | Self::NoTranscript => false,
+        }
     }
 }
 
@@ -72,13 +96,13 @@ pub fn extension_for(filename: Option<&str>) -> &'static str {
     }
 }
 
-/// A readable title from a file name: `weekly_check-in.vtt` → `weekly check in`.
-fn title_from_filename(filename: &str) -> String {
+/// A readable title from a file name, without the date it carries:
+/// `2026-10-19_weekly_check-in.vtt` → `weekly check in`.
+fn title_from_filename(filename: Option<&str>) -> String {
     let stem = filename
-        .rsplit_once('.')
-        .map(|(stem, _)| stem)
-        .unwrap_or(filename);
-    let title = stem.replace(['_', '-'], " ").trim().to_owned();
+        .map(|f| f.rsplit_once('.').map_or(f, |(stem, _)| stem))
+        .unwrap_or_default();
+    let title = title_without_date(stem);
     if title.is_empty() {
         "Dropped transcript".to_owned()
     } else {
@@ -86,15 +110,47 @@ fn title_from_filename(filename: &str) -> String {
     }
 }
 
-/// A session for a transcript that arrived without one; held now until the coach says otherwise.
-fn dropped_session(title: String) -> sessions::NewSession {
-    sessions::NewSession {
-        title,
+/// When a session was held: the instant or wall-clock time the file gives
+/// (in the coach's time zone), noon of the day it gives (so the day is right
+/// wherever the coach is), or now.
+fn held_at_from(hint: Option<HeldAtHint>, time_zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = |at: chrono::NaiveDateTime| {
+        time_zone
+            .from_local_datetime(&at)
+            .earliest()
+            .map(|at| at.with_timezone(&Utc))
+    };
+    match hint {
+        Some(HeldAtHint::Instant(at)) => Some(at),
+        Some(HeldAtHint::Local(at)) => local(at),
+        Some(HeldAtHint::Day(day)) => {
+            local(day.and_time(NaiveTime::MIN) + chrono::Duration::hours(12))
+        }
+        None => None,
+    }
+    .unwrap_or(now)
+}
+
+/// A session for a transcript that arrived without one: titled from its file
+/// name and held when the file says, else now (the coach can correct both).
+async fn dropped_session(
+    db: &impl Executor,
+    coach: CoachId,
+    filename: Option<&str>,
+    bytes: &[u8],
+) -> Result<sessions::NewSession, StoreError> {
+    let now = Utc::now();
+    let time_zone = coaches::get(db, coach)
+        .await?
+        .and_then(|c| c.time_zone.parse::<Tz>().ok())
+        .unwrap_or(Tz::UTC);
+    Ok(sessions::NewSession {
+        title: title_from_filename(filename),
         kind: SessionKind::OneToOne,
-        held_at: Utc::now(),
+        held_at: held_at_from(held_at_hint(filename, bytes, now), time_zone, now),
         duration_seconds: None,
         coach_speaker_label: None,
-    }
+    })
 }
 
 /// Keeps only a file name's last path segment and printable characters.
@@ -148,28 +204,30 @@ impl Ingest {
             self.resume(&existing, incoming.request_id).await?;
             return Ok((existing, false));
         }
-        let title = incoming
-            .filename
-            .as_deref()
-            .map(title_from_filename)
-            .unwrap_or_else(|| "Dropped transcript".into());
-        let session = sessions::insert(&db, coach, &dropped_session(title)).await?;
+        let filename = incoming.filename.as_deref().and_then(clean_filename);
+        let new = dropped_session(&db, coach, filename.as_deref(), &incoming.bytes).await?;
+        let session = sessions::insert(&db, coach, &new).await?;
         drop(db);
         match self
-            .store_and_start(coach, session.id, incoming.clone(), sha256.clone())
+            .store_and_start(coach, session.id, incoming, sha256)
             .await
         {
             Ok(session) => Ok((session, true)),
             // Another drop of the same bytes won the race: keep theirs.
-            Err(IngestError::Store(e)) if e.is_unique_violation() => {
+            Err(IngestError::DuplicateTranscript(existing)) => {
                 let db = self.db.get().await?;
                 sessions::delete(&db, coach, session.id).await?;
-                let existing = sessions::find_by_transcript(&db, coach, &sha256)
+                let existing = sessions::get(&db, coach, existing)
                     .await?
-                    .ok_or(IngestError::Store(e))?;
+                    .ok_or(IngestError::DuplicateTranscript(existing))?;
                 Ok((existing, false))
             }
-            Err(other) => Err(other),
+            Err(other) => {
+                // The drop is retried (or refused) as a whole: remove what this attempt
+                // made, so a retry does not find a half-made session.
+                self.delete_session(coach, session.id).await?;
+                Err(other)
+            }
         }
     }
 
@@ -216,23 +274,94 @@ impl Ingest {
         let filename = incoming.filename.as_deref().and_then(clean_filename);
         let key = transcript_key(coach.0, session_id, extension_for(filename.as_deref()));
         let size_bytes = i64::try_from(incoming.bytes.len()).unwrap_or(i64::MAX);
+        let previous_key = {
+            let db = self.db.get().await?;
+            sessions::get(&db, coach, session_id)
+                .await?
+                .ok_or(IngestError::SessionNotFound)?
+                .transcript
+                .map(|t| t.object_key)
+        };
         self.objects
             .put(&key, incoming.bytes, "application/octet-stream")
             .await?;
         let transcript = sessions::StoredTranscript {
-            object_key: key,
+            object_key: key.clone(),
             filename,
             size_bytes,
-            sha256,
+            sha256: sha256.clone(),
         };
-        let message = self
+        let message = match self
             .attach(coach, session_id, &transcript, incoming.request_id)
-            .await?;
+            .await
+        {
+            Ok(message) => message,
+            Err(error) => {
+                // The object is not the session's transcript (unless it replaced
+                // the same key): removing it loses nothing and leaves nothing behind.
+                if previous_key.as_deref() != Some(key.as_str()) {
+                    self.objects.delete(&key).await?;
+                }
+                return Err(self.duplicate_or(coach, &sha256, error).await);
+            }
+        };
+        // A new file under another extension replaces the old one.
+        if let Some(previous) = previous_key.filter(|previous| *previous != key) {
+            self.objects.delete(&previous).await?;
+        }
         self.queue.send(&message).await?;
         let db = self.db.get().await?;
         sessions::get(&db, coach, session_id)
             .await?
             .ok_or(IngestError::SessionNotFound)
+    }
+
+    /// A unique-key refusal while attaching means another session took the
+    /// same bytes first: that is a duplicate, not a failure.
+    async fn duplicate_or(&self, coach: CoachId, sha256: &str, error: IngestError) -> IngestError {
+        let IngestError::Store(store_error) = &error else {
+            return error;
+        };
+        if !store_error.is_unique_violation() {
+            return error;
+        }
+        let db = match self.db.get().await {
+            Ok(db) => db,
+            Err(_) => return error,
+        };
+        match sessions::find_by_transcript(&db, coach, sha256).await {
+            Ok(Some(existing)) => IngestError::DuplicateTranscript(existing.id),
+            _ => error,
+        }
+    }
+
+    /// Deletes a session with its transcript: every object the session may
+    /// have stored first (so a failure leaves the session to retry the delete,
+    /// not an orphaned transcript), then the rows. False when there is no such session.
+    pub async fn delete_session(
+        &self,
+        coach: CoachId,
+        session_id: Uuid,
+    ) -> Result<bool, IngestError> {
+        let stored_key = {
+            let db = self.db.get().await?;
+            match sessions::get(&db, coach, session_id).await? {
+                Some(session) => session.transcript.map(|t| t.object_key),
+                None => return Ok(false),
+            }
+        };
+        let mut keys: Vec<String> = STORED_EXTENSIONS
+            .iter()
+            .map(|ext| transcript_key(coach.0, session_id, ext))
+            .collect();
+        if let Some(stored) = stored_key.filter(|k| !keys.contains(k)) {
+            keys.push(stored);
+        }
+        for key in &keys {
+            self.objects.delete(key).await?;
+        }
+        let db = self.db.get().await?;
+        Ok(sessions::delete(&db, coach, session_id).await?.is_some())
     }
 
     /// Records a stored transcript on the session and returns the chunk stage's message.
@@ -280,13 +409,8 @@ impl Ingest {
         let session_id = match named_session {
             Some(id) if sessions::get(&db, coach, id).await?.is_some() => id,
             _ => {
-                let title = filename
-                    .as_deref()
-                    .map(title_from_filename)
-                    .unwrap_or_else(|| "Dropped transcript".into());
-                sessions::insert(&db, coach, &dropped_session(title))
-                    .await?
-                    .id
+                let new = dropped_session(&db, coach, filename.as_deref(), bytes).await?;
+                sessions::insert(&db, coach, &new).await?.id
             }
         };
         drop(db);

@@ -120,3 +120,38 @@ impl TestDb {
         Self { name, url, pool }
     }
 }
+
+impl TestDb {
+    /// Takes the database away from its clients, as an outage or a failover
+    /// does: every open connection is cut and new ones are refused until
+    /// `restore`. The test's own pool is cut too.
+    pub async fn cut_off(&self) {
+        let client = admin().await;
+        client
+            .batch_execute(&format!(
+                "ALTER DATABASE {} WITH ALLOW_CONNECTIONS false",
+                self.name
+            ))
+            .await
+            .expect("refuse connections");
+        client
+            .exec(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                &[&self.name],
+            )
+            .await
+            .expect("cut connections");
+    }
+
+    /// Accepts connections again after `cut_off`.
+    pub async fn restore(&self) {
+        admin()
+            .await
+            .batch_execute(&format!(
+                "ALTER DATABASE {} WITH ALLOW_CONNECTIONS true",
+                self.name
+            ))
+            .await
+            .expect("accept connections");
+    }
+}

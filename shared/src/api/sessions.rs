@@ -275,18 +275,10 @@ async fn delete_session(
     caller: Caller,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    let coach = tenant(&caller);
-    let db = state.db.get().await?;
-    let key = sessions::delete(&db, coach, id)
-        .await?
-        .ok_or(ApiError::NotFound("session"))?;
-    if let Some(key) = key {
-        state.objects.delete(&key).await.map_err(|e| {
-            ApiError::internal(format!(
-                "session deleted but its transcript object remains: {e}"
-            ))
-        })?;
+    if !state.ingest.delete_session(tenant(&caller), id).await? {
+        return Err(ApiError::NotFound("session"));
     }
+    let db = state.db.get().await?;
     audit(&db, &caller, "session.delete", "session", Some(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -105,6 +105,7 @@ pub(super) async fn speaker_map_for(
     parsed: &Transcript,
 ) -> Result<SpeakerMap, StageError> {
     let participants = sessions::participants(db, session.coach(), session.id).await?;
+    let past_labels = clients::speaker_labels(db, session.coach()).await?;
     let known: Vec<KnownClient> = clients::list_all(db, session.coach())
         .await?
         .into_iter()
@@ -116,6 +117,11 @@ pub(super) async fn speaker_map_for(
                 name: c.name,
                 speaker_label: participant.and_then(|p| p.speaker_label.clone()),
                 is_participant: participant.is_some(),
+                past_labels: past_labels
+                    .iter()
+                    .filter(|(client, _)| *client == c.id)
+                    .map(|(_, label)| label.clone())
+                    .collect(),
             }
         })
         .collect();

@@ -21,6 +21,8 @@ pub struct KnownClient {
     /// Set when the client is already a participant of the session.
     pub speaker_label: Option<String>,
     pub is_participant: bool,
+    /// Speaker labels this client had in the coach's earlier sessions.
+    pub past_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,12 +93,11 @@ pub fn map_speakers(
         } else {
             match_by_name(&key, &participants, &taken)
                 .or_else(|| {
-                    let others: Vec<&KnownClient> =
-                        clients.iter().filter(|c| !c.is_participant).collect();
-                    // Outside the participant list only a full-name match counts.
-                    let found = others
+                    let others: Vec<&KnownClient> = clients
                         .iter()
-                        .find(|c| normalise(&c.name) == key && !taken.contains(&c.client_id));
+                        .filter(|c| !c.is_participant && !taken.contains(&c.client_id))
+                        .collect();
+                    let found = match_outside_participants(&key, &others, participants.is_empty());
                     found.map(|c| {
                         map.new_participants.push((c.client_id, speaker.clone()));
                         c.client_id
@@ -124,6 +125,71 @@ pub fn map_speakers(
         }
     }
     map
+}
+
+/// A client who is not (yet) a participant. With participants listed, only a
+/// full name counts: a guest who shares a first name with a client must not
+/// get that client's follow-up. A session without any (a dropped file) also
+/// matches a label the client had before, or a first name only one client has.
+fn match_outside_participants<'a>(
+    speaker: &str,
+    others: &[&'a KnownClient],
+    no_participants: bool,
+) -> Option<&'a KnownClient> {
+    let only = |mut found: Vec<&'a KnownClient>| (found.len() == 1).then(|| found.remove(0));
+    if let Some(full) = others.iter().find(|c| normalise(&c.name) == speaker) {
+        return Some(full);
+    }
+    if !no_participants {
+        return None;
+    }
+    if !is_generic_label(speaker) {
+        let by_label = others
+            .iter()
+            .copied()
+            .filter(|c| c.past_labels.iter().any(|l| normalise(l) == speaker))
+            .collect();
+        if let Some(client) = only(by_label) {
+            return Some(client);
+        }
+    }
+    if speaker.contains(' ') {
+        return None;
+    }
+    only(
+        others
+            .iter()
+            .copied()
+            .filter(|c| first_name(&c.name) == speaker)
+            .collect(),
+    )
+}
+
+/// Labels transcription tools give anyone (`Speaker 2`, `Guest`, `Unknown`):
+/// they say nothing about who spoke, so they never identify a client.
+pub fn is_generic_label(label: &str) -> bool {
+    let label = normalise(label);
+    let word = label.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '#');
+    word.is_empty()
+        || matches!(
+            word,
+            "speaker"
+                | "participant"
+                | "guest"
+                | "unknown"
+                | "unknown speaker"
+                | "user"
+                | "attendee"
+                | "caller"
+                | "person"
+                | "client"
+                | "coach"
+                | "interviewer"
+                | "interviewee"
+                | "host"
+                | "me"
+                | "you"
+        )
 }
 
 /// Full name, or a first name that only this person has.
@@ -161,6 +227,7 @@ mod tests {
             name: name.into(),
             speaker_label: label.map(Into::into),
             is_participant: participant,
+            past_labels: Vec::new(),
         }
     }
 
@@ -229,6 +296,68 @@ mod tests {
         assert_eq!(
             map.new_participants,
             vec![(helen.client_id, "Helen Achterberg".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_dropped_file_matches_clients_by_first_name_or_a_label_seen_before() {
+        let helen = client("Helen Achterberg", None, false);
+        let mut tobias = client("Tobias Renner", None, false);
+        tobias.past_labels = vec!["TR iPhone".into(), "Speaker 2".into()];
+        let sam_a = client("Sam Smith", None, false);
+        let sam_b = client("Sam Jones", None, false);
+        let clients = [helen.clone(), tobias.clone(), sam_a, sam_b];
+        let map = map_speakers(
+            &labels(&["Dana Whitfield", "helen", "TR iPhone", "Sam"]),
+            "Dana Whitfield",
+            None,
+            &clients,
+        );
+        assert_eq!(
+            map.new_participants,
+            vec![
+                (helen.client_id, "helen".to_string()),
+                (tobias.client_id, "TR iPhone".to_string())
+            ]
+        );
+        assert_eq!(
+            map.unmatched,
+            labels(&["Sam"]),
+            "two clients are called Sam"
+        );
+    }
+
+    #[test]
+    fn generic_labels_and_guests_of_listed_sessions_are_not_matched() {
+        let mut tobias = client("Tobias Renner", None, false);
+        tobias.past_labels = vec!["Speaker 2".into()];
+        let map = map_speakers(
+            &labels(&["Speaker 1", "Speaker 2"]),
+            "Dana Whitfield",
+            None,
+            std::slice::from_ref(&tobias),
+        );
+        assert!(
+            map.new_participants.is_empty(),
+            "Speaker 2 says nothing about who spoke"
+        );
+        let helen = client("Helen Achterberg", None, true);
+        let tobias = client("Tobias Renner", None, false);
+        let map = map_speakers(
+            &labels(&["Dana Whitfield", "Helen", "Tobias"]),
+            "Dana Whitfield",
+            None,
+            &[helen, tobias],
+        );
+        assert_eq!(
+            map.unmatched,
+            labels(&["Tobias"]),
+            "a listed session takes only full names from outside"
+        );
+        assert!(
+            is_generic_label("Speaker 12")
+                && is_generic_label("guest")
+                && !is_generic_label("Speakerphone")
         );
     }
 

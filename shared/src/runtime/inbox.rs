@@ -1,7 +1,9 @@
 //! The inbox folder: `<inbox>/<coach id>/<file>`. A file is taken once it is
 //! complete — its size unchanged over two polls, and never while it is named
 //! `*.part` — then moved to `processed/` (or `rejected/` with a reason file),
-//! so nothing dropped is lost.
+//! so nothing dropped is lost. While the database, object store or queue is
+//! unavailable a file stays where it is and is tried again: only a problem
+//! with the file itself rejects it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,9 +12,9 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::CoachId;
-use crate::ingest::{IncomingTranscript, Ingest};
+use crate::ingest::{IncomingTranscript, Ingest, IngestError};
 use crate::store::coaches;
-use crate::transcript::MAX_TRANSCRIPT_BYTES;
+use crate::transcript::{TranscriptError, MAX_TRANSCRIPT_BYTES};
 
 const PROCESSED: &str = "processed";
 const REJECTED: &str = "rejected";
@@ -33,6 +35,8 @@ pub enum Taken {
         created: bool,
     },
     Rejected(String),
+    /// Left in place: something FlowCoach needs was unavailable; tried again later.
+    Deferred,
 }
 
 impl InboxWatcher {
@@ -96,6 +100,7 @@ impl InboxWatcher {
         let folder = match &outcome {
             Taken::Ingested { .. } => PROCESSED,
             Taken::Rejected(_) => REJECTED,
+            Taken::Deferred => return outcome,
         };
         if let Err(error) = file_away(coach_dir, path, name, folder, &outcome).await {
             tracing::error!(%error, file = name, "could not move the inbox file away; it will be seen again");
@@ -108,6 +113,7 @@ impl InboxWatcher {
                 tracing::info!(%session_id, created, "inbox file taken")
             }
             Taken::Rejected(reason) => tracing::warn!(reason, "inbox file rejected"),
+            Taken::Deferred => {}
         }
         outcome
     }
@@ -120,22 +126,41 @@ impl InboxWatcher {
         else {
             return Taken::Rejected("The inbox folder name is not a coach id.".into());
         };
-        match self.ingest.db.get().await {
-            Ok(db) => match coaches::get(&db, coach).await {
-                Ok(Some(_)) => {}
-                Ok(None) => return Taken::Rejected("No coach has this id.".into()),
-                Err(e) => return Taken::Rejected(format!("The coach could not be looked up: {e}")),
-            },
-            Err(e) => return Taken::Rejected(format!("The database is unavailable: {e}")),
-        }
         if size > MAX_TRANSCRIPT_BYTES as u64 {
-            return Taken::Rejected(format!(
-                "The file is {size} bytes; transcripts may be at most {MAX_TRANSCRIPT_BYTES} bytes."
-            ));
+            // Refused from its size alone: an oversize file is never read.
+            return Taken::Rejected(
+                TranscriptError::TooLarge {
+                    bytes: usize::try_from(size).unwrap_or(usize::MAX),
+                    limit: MAX_TRANSCRIPT_BYTES,
+                }
+                .to_string(),
+            );
         }
-        let bytes = match tokio::fs::read(path).await {
-            Ok(bytes) => bytes,
-            Err(e) => return Taken::Rejected(format!("The file could not be read: {e}")),
+        let known = match self.ingest.db.get().await {
+            Ok(db) => coaches::get(&db, coach).await.map_err(IngestError::from),
+            Err(e) => Err(IngestError::from(e)),
+        };
+        match known {
+            Ok(Some(_)) => {}
+            Ok(None) => return Taken::Rejected("No coach has this id.".into()),
+            Err(error) => return deferred(&error),
+        }
+        let bytes = match read_at_most(path, MAX_TRANSCRIPT_BYTES).await {
+            Ok(Some(bytes)) => bytes,
+            // It grew past the limit after it was measured.
+            Ok(None) => {
+                return Taken::Rejected(
+                    TranscriptError::TooLarge {
+                        bytes: MAX_TRANSCRIPT_BYTES + 1,
+                        limit: MAX_TRANSCRIPT_BYTES,
+                    }
+                    .to_string(),
+                )
+            }
+            Err(error) => {
+                tracing::warn!(%error, file = name, "inbox file could not be read; trying again later");
+                return Taken::Deferred;
+            }
         };
         let incoming = IncomingTranscript {
             bytes,
@@ -147,9 +172,28 @@ impl InboxWatcher {
                 session_id: session.id,
                 created,
             },
-            Err(e) => Taken::Rejected(format!("The transcript could not be taken in: {e}")),
+            Err(error) if error.is_transient() => deferred(&error),
+            Err(error) => Taken::Rejected(format!("The transcript could not be taken in: {error}")),
         }
     }
+}
+
+/// Leaves a file in place for the next poll; the cause goes to the log
+/// (infrastructure errors carry no client data).
+fn deferred(error: &IngestError) -> Taken {
+    tracing::warn!(error = %crate::telemetry::ErrorChain(error), "inbox file left in place; trying again later");
+    Taken::Deferred
+}
+
+/// Reads a file, or `None` when it holds more than `limit` bytes: never more
+/// than `limit + 1` bytes are read, whatever the file grew to.
+async fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use tokio::io::AsyncReadExt;
+    let file = tokio::fs::File::open(path).await?;
+    let mut bytes = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(cap).read_to_end(&mut bytes).await?;
+    Ok((bytes.len() <= limit).then_some(bytes))
 }
 
 /// Moves a taken file into `processed/` or `rejected/` (with a `.reason.txt`).

@@ -156,6 +156,21 @@ pub async fn list_all(db: &impl Executor, coach: CoachId) -> Result<Vec<Client>,
     Ok(rows.iter().map(from_row).collect())
 }
 
+/// Every speaker label the coach's clients had in their sessions: (client, label).
+pub async fn speaker_labels(
+    db: &impl Executor,
+    coach: CoachId,
+) -> Result<Vec<(Uuid, String)>, StoreError> {
+    let rows = db
+        .fetch_all(
+            "SELECT DISTINCT client_id, speaker_label FROM client_sessions
+              WHERE coach_id = $1 AND speaker_label IS NOT NULL",
+            &[&coach.0],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
 pub async fn update(
     db: &impl Executor,
     coach: CoachId,

@@ -39,6 +39,27 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Db(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION))
     }
+
+    /// True when the database could not be reached or refused for now (no
+    /// connection, shutdown, too many clients, a deadlock): the same work may
+    /// succeed later. Data and constraint errors are not transient.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Pool(_) | Self::Connect(_) => true,
+            Self::Db(error) => match error.code() {
+                // No SQLSTATE: the connection broke or never opened.
+                None => true,
+                Some(code) => {
+                    let class = &code.code()[..2.min(code.code().len())];
+                    // 08 connection, 40 rollback (serialisation, deadlock),
+                    // 53 insufficient resources, 57 operator intervention (shutdown),
+                    // 55 object not in prerequisite state (e.g. a database not accepting connections).
+                    matches!(class, "08" | "40" | "53" | "57" | "55")
+                }
+            },
+            Self::Migration(_) | Self::Corrupt(_) => false,
+        }
+    }
 }
 
 const POOL_WAIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);

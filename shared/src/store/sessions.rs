@@ -82,6 +82,16 @@ pub struct NewSession {
     pub coach_speaker_label: Option<String>,
 }
 
+/// Facts of a session the coach corrects; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SessionChanges {
+    pub title: Option<String>,
+    pub kind: Option<SessionKind>,
+    pub held_at: Option<DateTime<Utc>>,
+    /// `Some(None)` clears the label (the coach is matched by name again).
+    pub coach_speaker_label: Option<Option<String>>,
+}
+
 /// What is known about a transcript when it is stored.
 #[derive(Debug, Clone)]
 pub struct StoredTranscript {
@@ -279,6 +289,38 @@ pub async fn set_participants(
         .await?;
     }
     Ok(())
+}
+
+/// Applies the coach's corrections; `None` when there is no such session.
+pub async fn update(
+    db: &impl Executor,
+    coach: CoachId,
+    id: Uuid,
+    changes: &SessionChanges,
+) -> Result<Option<Session>, StoreError> {
+    let label_set = changes.coach_speaker_label.is_some();
+    let label = changes.coach_speaker_label.clone().flatten();
+    let row = db
+        .fetch_optional(
+            &format!(
+                "UPDATE sessions SET title = COALESCE($3, title), kind = COALESCE($4, kind),
+                     held_at = COALESCE($5, held_at),
+                     coach_speaker_label = CASE WHEN $6 THEN $7 ELSE coach_speaker_label END,
+                     updated_at = now()
+                  WHERE coach_id = $1 AND id = $2 RETURNING {COLUMNS}"
+            ),
+            &[
+                &coach.0,
+                &id,
+                &changes.title,
+                &changes.kind,
+                &changes.held_at,
+                &label_set,
+                &label,
+            ],
+        )
+        .await?;
+    Ok(row.as_ref().map(from_row))
 }
 
 pub async fn set_coach_speaker_label(

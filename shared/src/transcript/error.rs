@@ -25,6 +25,13 @@ pub enum TranscriptError {
     )]
     TooLarge { bytes: usize, limit: usize },
 
+    #[error(
+        "The transcript has {words} spoken words, more than the {limit} a single session \
+         can hold (about seven hours of speech). Check that the file is one session, or \
+         split a very long session into parts and upload each."
+    )]
+    TooLong { words: usize, limit: usize },
+
     #[error("The file looks binary ({cause}), not a transcript. {EXPORT_HINT}")]
     Binary { cause: BinaryCause },
 

@@ -6,6 +6,7 @@
 //! SRT, plain text with `Name:` turns, and JSON utterance lists.
 
 pub mod chunking;
+pub mod held_at;
 pub mod metrics;
 pub mod model;
 
@@ -33,8 +34,15 @@ pub use metrics::metrics;
 pub use model::{Chunk, CoachingMetrics, SpeakerMetrics, Transcript, TranscriptFormat, Utterance};
 pub use text::spoken_words;
 
-/// Largest transcript accepted (a ten-hour session is well under 5 MB).
-pub const MAX_TRANSCRIPT_BYTES: usize = 20 * 1024 * 1024;
+/// Largest transcript file accepted, by every entry point (API, inbox,
+/// bucket). Ten hours of WebVTT are about 1 MB; 4 MiB also fits the
+/// Lambda's 6 MB request limit, so one limit holds everywhere.
+pub const MAX_TRANSCRIPT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most spoken words in one session: about seven hours of speech at a brisk
+/// 140 words a minute. Anything longer is not one coaching session, and
+/// refusing it keeps one file from holding a worker for many minutes.
+pub const MAX_SPOKEN_WORDS: usize = 60_000;
 
 /// Parses an uploaded transcript. The format is detected from the content;
 /// `filename_hint` (e.g. `"session.vtt"`) only settles ambiguous cases.
@@ -55,6 +63,13 @@ pub fn parse(bytes: &[u8], filename_hint: Option<&str>) -> Result<Transcript, Tr
     let utterances = normalize::normalize(raw);
     if utterances.is_empty() {
         return Err(TranscriptError::NoSpeech);
+    }
+    let words: usize = utterances.iter().map(|u| spoken_words(&u.text)).sum();
+    if words > MAX_SPOKEN_WORDS {
+        return Err(TranscriptError::TooLong {
+            words,
+            limit: MAX_SPOKEN_WORDS,
+        });
     }
     Ok(Transcript { format, utterances })
 }

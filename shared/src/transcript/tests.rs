@@ -368,6 +368,10 @@ fn error_messages_are_actionable_sentences() {
             reason: "the cue timing is odd".into(),
         },
         TranscriptError::NoSpeech,
+        TranscriptError::TooLong {
+            words: 70_000,
+            limit: MAX_SPOKEN_WORDS,
+        },
     ];
     for err in errors {
         let message = err.to_string();
@@ -386,7 +390,7 @@ fn error_messages_are_actionable_sentences() {
         limit: MAX_TRANSCRIPT_BYTES
     }
     .to_string()
-    .contains("20 MB"));
+    .contains("4 MB"));
 }
 
 // ---------- robustness ----------
@@ -468,4 +472,17 @@ fn parse_never_panics_on_pseudo_random_input() {
             let _ = chunk(&transcript, &config);
         }
     }
+}
+
+#[test]
+fn more_spoken_words_than_a_session_can_hold_are_refused_with_the_count() {
+    let words = |n: usize| format!("Dana: {}\n", "word ".repeat(n));
+    assert!(parse(words(MAX_SPOKEN_WORDS).as_bytes(), Some("a.txt")).is_ok());
+    assert_eq!(
+        parse(words(MAX_SPOKEN_WORDS + 1).as_bytes(), Some("a.txt")),
+        Err(TranscriptError::TooLong {
+            words: MAX_SPOKEN_WORDS + 1,
+            limit: MAX_SPOKEN_WORDS
+        })
+    );
 }

@@ -117,3 +117,127 @@ async fn a_file_for_an_unknown_coach_is_set_aside_with_its_reason() {
         .unwrap()
         .contains("No coach"));
 }
+
+/// Waits until `folder/<sub>` holds `count` entries.
+async fn wait_for_entries(
+    folder: &std::path::Path,
+    count: usize,
+    timeout: Duration,
+) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let names: Vec<String> = folder
+            .read_dir()
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if names.len() >= count {
+            return names;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} holds {names:?}, expected {count} entries",
+            folder.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_database_outage_mid_drop_leaves_the_file_in_place_until_the_database_is_back() {
+    let app = TestApp::spawn().await;
+    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let folder = app.runtime.config.inbox_dir.join(coach.to_string());
+    std::fs::create_dir_all(&folder).unwrap();
+
+    app.db.cut_off().await;
+    let dropped = folder.join("thursday.vtt");
+    std::fs::write(&dropped, shared_transcript("s01.vtt")).unwrap();
+    // Long enough for the watcher to see the file settle and try it (polls are 1 s apart).
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert!(dropped.exists(), "the file must wait in the inbox");
+    assert!(
+        !folder.join("rejected").exists(),
+        "an outage is not the file's fault: {:?}",
+        folder.join("rejected").read_dir().map(|d| d.count())
+    );
+
+    app.db.restore().await;
+    wait_for_entries(&folder.join("processed"), 1, Duration::from_secs(30)).await;
+    assert!(!dropped.exists());
+    let sessions = wait_for_sessions(&app, &token, 1).await;
+    let session = sessions[0]["id"].as_str().unwrap().to_owned();
+    let settled = app
+        .wait_until_settled(&token, &session, Duration::from_secs(120))
+        .await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+}
+
+#[tokio::test]
+async fn an_oversize_drop_is_rejected_from_its_size_with_the_limit_named() {
+    let app = TestApp::spawn().await;
+    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let folder = app.runtime.config.inbox_dir.join(coach.to_string());
+    std::fs::create_dir_all(&folder).unwrap();
+    // Text that would parse: only its size is wrong.
+    let line = "Dana Whitfield: How did the week go for you and the team?\n";
+    let big = line.repeat(5 * 1024 * 1024 / line.len() + 1);
+    std::fs::write(folder.join("huge.txt"), big).unwrap();
+
+    let rejected = folder.join("rejected");
+    let names = wait_for_entries(&rejected, 2, Duration::from_secs(20)).await;
+    let reason_file = names.iter().find(|n| n.ends_with(".reason.txt")).unwrap();
+    let reason = std::fs::read_to_string(rejected.join(reason_file)).unwrap();
+    assert!(reason.contains("4 MB limit"), "{reason}");
+    assert!(sessions_of(&app, &token).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_dropped_file_takes_its_date_and_title_from_its_name_and_finds_its_client_by_first_name()
+{
+    let app = TestApp::spawn().await;
+    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let client = app
+        .create_client(&token, "Robin Achterberg", "robin@example.com")
+        .await;
+    let folder = app.runtime.config.inbox_dir.join(coach.to_string());
+    std::fs::create_dir_all(&folder).unwrap();
+    let transcript =
+        "Dana: How was the week?\nRobin: Busy. I'll send the report to my manager tomorrow.\n\
+                      Dana: What would make next week easier?\nRobin: Fewer meetings, honestly.\n";
+    std::fs::write(folder.join("2026-10-19_weekly-check-in.txt"), transcript).unwrap();
+
+    let sessions = wait_for_sessions(&app, &token, 1).await;
+    let session = sessions[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(sessions[0]["title"], "weekly check in");
+    assert!(
+        sessions[0]["held_at"]
+            .as_str()
+            .is_some_and(|at| at.starts_with("2026-10-19")),
+        "{}",
+        sessions[0]
+    );
+    let settled = app
+        .wait_until_settled(&token, &session, Duration::from_secs(120))
+        .await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+    assert_eq!(settled["unmatched_speakers"], serde_json::json!([]));
+    let (_, view) = app.get(&token, &format!("/v1/sessions/{session}")).await;
+    assert_eq!(
+        view["participants"][0]["client_id"],
+        client.as_str(),
+        "{view}"
+    );
+    // "tomorrow" resolves against the session's day, not the drop's.
+    let (_, summary) = app
+        .get(&token, &format!("/v1/sessions/{session}/summary"))
+        .await;
+    let dues: Vec<&str> = summary["content"]["commitments"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|c| c["due"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(dues, vec!["2026-10-20"], "{summary}");
+}

@@ -147,6 +147,44 @@ impl ObjectStore for S3ObjectStore {
         Ok(body.into_bytes().to_vec())
     }
 
+    async fn get_at_most(&self, key: &str, limit: usize) -> Result<Vec<u8>, ObjectStoreError> {
+        let object = match self
+            .client
+            .get_object()
+            .bucket(self.bucket()?)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(object) => object,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => {
+                return Err(ObjectStoreError::NotFound(key.to_owned()))
+            }
+            Err(e) => return Err(ObjectStoreError::Unavailable(describe(&e))),
+        };
+        // The response's headers give the size before any of the body is read.
+        let too_large = |size: u64| ObjectStoreError::TooLarge { size, limit };
+        let cap = u64::try_from(limit).unwrap_or(u64::MAX);
+        if let Some(size) = object.content_length().and_then(|n| u64::try_from(n).ok()) {
+            if size > cap {
+                return Err(too_large(size));
+            }
+        }
+        let mut body = object.body;
+        let mut bytes = Vec::new();
+        while let Some(piece) = body
+            .try_next()
+            .await
+            .map_err(|e| ObjectStoreError::Unavailable(format!("reading {key}: {e}")))?
+        {
+            bytes.extend_from_slice(&piece);
+            if bytes.len() > limit {
+                return Err(too_large(u64::try_from(bytes.len()).unwrap_or(u64::MAX)));
+            }
+        }
+        Ok(bytes)
+    }
+
     /// Deletes every version and delete marker of the key, so erasure leaves
     /// nothing behind in a versioned bucket.
     async fn delete(&self, key: &str) -> Result<(), ObjectStoreError> {

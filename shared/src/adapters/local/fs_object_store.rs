@@ -71,6 +71,40 @@ impl ObjectStore for FsObjectStore {
         }
     }
 
+    async fn get_at_most(&self, key: &str, limit: usize) -> Result<Vec<u8>, ObjectStoreError> {
+        use tokio::io::AsyncReadExt;
+        let path = self.path_for(key)?;
+        let file = match tokio::fs::File::open(&path).await {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ObjectStoreError::NotFound(key.to_owned()))
+            }
+            Err(e) => return Err(unavailable(&path, e)),
+        };
+        let size = file
+            .metadata()
+            .await
+            .map_err(|e| unavailable(&path, e))?
+            .len();
+        let cap = u64::try_from(limit).unwrap_or(u64::MAX);
+        if size > cap {
+            return Err(ObjectStoreError::TooLarge { size, limit });
+        }
+        // Read no more than the limit even if the file grows meanwhile.
+        let mut bytes = Vec::new();
+        file.take(cap.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|e| unavailable(&path, e))?;
+        if bytes.len() > limit {
+            return Err(ObjectStoreError::TooLarge {
+                size: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+                limit,
+            });
+        }
+        Ok(bytes)
+    }
+
     async fn delete(&self, key: &str) -> Result<(), ObjectStoreError> {
         let path = self.path_for(key)?;
         match tokio::fs::remove_file(&path).await {
@@ -100,6 +134,28 @@ mod tests {
             Err(ObjectStoreError::NotFound(_))
         ));
         store.delete("transcripts/a/b.vtt").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_bounded_read_refuses_a_larger_object() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsObjectStore::new(dir.path());
+        store
+            .put("t/a.txt", vec![b'a'; 11], "text/plain")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.get_at_most("t/a.txt", 10).await,
+            Err(ObjectStoreError::TooLarge {
+                size: 11,
+                limit: 10
+            })
+        ));
+        assert_eq!(store.get_at_most("t/a.txt", 11).await.unwrap().len(), 11);
+        assert!(matches!(
+            store.get_at_most("t/missing.txt", 11).await,
+            Err(ObjectStoreError::NotFound(_))
+        ));
     }
 
     #[tokio::test]

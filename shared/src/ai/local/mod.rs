@@ -111,3 +111,24 @@ impl Analyst for LocalAnalyst {
         self.analyse_now(request)
     }
 }
+
+#[cfg(test)]
+mod robustness_tests {
+    use super::test_support::one_to_one_request;
+    use super::LocalAnalyst;
+
+    #[test]
+    fn a_long_unpunctuated_monologue_is_analysed_into_an_email_of_normal_size() {
+        // Captioning without punctuation: one "sentence" of 20,000 words.
+        let monologue: String = (0..2_000)
+            .map(|i| format!("so I think I will call my manager about the budget {i} "))
+            .collect();
+        let request =
+            one_to_one_request(&[("Coach", "How was your week?"), ("Client", &monologue)]);
+        let analysis = LocalAnalyst
+            .analyse_now(&request)
+            .expect("an unpunctuated transcript is still analysed");
+        let draft = &analysis.follow_ups[0];
+        assert!(draft.body.len() < 16 * 1024, "{} bytes", draft.body.len());
+    }
+}

@@ -63,6 +63,11 @@ fn is_abbreviation(before_dot: &str, after_dot: &str) -> bool {
     is_initial && capitalised(before) && capitalised(after)
 }
 
+/// Longest span taken as one sentence. Transcripts without punctuation
+/// (some captioning tools) would otherwise be one "sentence" of thousands of
+/// words, quoted whole into summaries and emails.
+const MAX_SENTENCE_WORDS: usize = 60;
+
 fn push_trimmed(text: &str, range: Range<usize>, spans: &mut Vec<Range<usize>>) {
     let slice = &text[range.clone()];
     let leading = slice.len() - slice.trim_start().len();
@@ -70,7 +75,29 @@ fn push_trimmed(text: &str, range: Range<usize>, spans: &mut Vec<Range<usize>>) 
     if slice.trim().is_empty() {
         return;
     }
-    spans.push(range.start + leading..range.end - trailing);
+    let trimmed = range.start + leading..range.end - trailing;
+    // Cut an over-long span at word boundaries, keeping every word.
+    let mut start = trimmed.start;
+    let mut words = 0;
+    let mut in_word = false;
+    for (offset, c) in text[trimmed.clone()].char_indices() {
+        let at = trimmed.start + offset;
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            if words == MAX_SENTENCE_WORDS {
+                let piece = &text[start..at];
+                spans.push(start..start + piece.trim_end().len());
+                start = at;
+                words = 0;
+            }
+            words += 1;
+            in_word = true;
+        }
+    }
+    spans.push(start..trimmed.end);
 }
 
 /// Moves a span's start past leading bracketed annotations such as `[pause]`.
@@ -238,6 +265,21 @@ mod tests {
                 "I'll play John F. Kennedy."
             ]
         );
+    }
+
+    #[test]
+    fn unpunctuated_speech_is_cut_into_bounded_sentences_that_keep_every_word() {
+        let text: String = (0..1000).map(|i| format!("word{i} ")).collect();
+        let spans = sentence_spans(&text);
+        assert!(spans.len() >= 1000 / MAX_SENTENCE_WORDS);
+        let mut rebuilt = Vec::new();
+        for span in &spans {
+            let words: Vec<&str> = text[span.clone()].split_whitespace().collect();
+            assert!(words.len() <= MAX_SENTENCE_WORDS, "{} words", words.len());
+            assert_eq!(text[span.clone()].trim(), &text[span.clone()]);
+            rebuilt.extend(words);
+        }
+        assert_eq!(rebuilt, text.split_whitespace().collect::<Vec<_>>());
     }
 
     #[test]
