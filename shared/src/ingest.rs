@@ -427,6 +427,42 @@ impl Ingest {
         ))
     }
 
+    /// An object in the bucket too large to read: its session (the one named by
+    /// the key, or a new one) shows `failed` with the reason. A repeated
+    /// notification for the same key changes nothing.
+    pub async fn refuse_object(
+        &self,
+        coach: CoachId,
+        key: &str,
+        size: u64,
+        reason: &str,
+    ) -> Result<(), IngestError> {
+        let filename = key.rsplit('/').next().and_then(clean_filename);
+        let named_session = filename
+            .as_deref()
+            .and_then(|f| f.split('.').next())
+            .and_then(|stem| Uuid::parse_str(stem).ok());
+        let db = self.db.get().await?;
+        if sessions::find_by_object_key(&db, coach, key).await?.is_some() {
+            return Ok(());
+        }
+        let session_id = match named_session {
+            Some(id) if sessions::get(&db, coach, id).await?.is_some() => id,
+            _ => {
+                let new = dropped_session(&db, coach, filename.as_deref(), &[]).await?;
+                sessions::insert(&db, coach, &new).await?.id
+            }
+        };
+        let transcript = sessions::StoredTranscript {
+            object_key: key.to_owned(),
+            filename,
+            size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
+            sha256: String::new(),
+        };
+        sessions::refuse_transcript(&db, coach, session_id, &transcript, reason).await?;
+        Ok(())
+    }
+
     /// Re-sends the current stage of a session still processing (a retried upload
     /// after a lost response must not leave it stalled). Duplicates are absorbed.
     async fn resume(

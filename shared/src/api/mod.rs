@@ -8,6 +8,7 @@ mod health;
 pub mod idempotency;
 mod me;
 pub mod openapi;
+mod pages;
 mod pagination;
 pub mod problem;
 pub mod request_id;
@@ -27,6 +28,7 @@ use crate::ports::ObjectStore;
 use crate::store::{audit, Executor, Pool};
 pub use auth::{Authenticator, Caller, LocalTokens};
 pub use idempotency::{IdempotencyStore, PgIdempotencyStore};
+pub use pages::session_page_path;
 pub use problem::ApiError;
 
 /// Everything a handler may use.
@@ -95,6 +97,7 @@ pub fn build_router(state: AppState, resources: Vec<OpenApiRouter<AppState>>) ->
     Router::new()
         .merge(health::router())
         .merge(openapi::router())
+        .merge(pages::router())
         .merge(authenticated)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(idempotency::MAX_POST_BODY))

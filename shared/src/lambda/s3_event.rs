@@ -52,10 +52,15 @@ impl S3Notification {
 
     /// Keys of created objects, decoded.
     pub fn created_keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.created_objects().map(|(key, _)| key)
+    }
+
+    /// Created objects: decoded key, and size when the notification gives it.
+    pub fn created_objects(&self) -> impl Iterator<Item = (String, Option<u64>)> + '_ {
         self.records
             .iter()
             .filter(|r| r.event_name.starts_with("ObjectCreated"))
-            .map(|r| decode_key(&r.s3.object.key))
+            .map(|r| (decode_key(&r.s3.object.key), r.s3.object.size))
     }
 }
 

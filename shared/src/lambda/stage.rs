@@ -10,7 +10,8 @@ use super::s3_event::{coach_of_key, S3Notification};
 use crate::domain::PipelineStage;
 use crate::ingest::Ingest;
 use crate::pipeline::{exhausted_reason, Pipeline, StageError};
-use crate::ports::StageMessage;
+use crate::ports::{ObjectStoreError, StageMessage};
+use crate::transcript::TranscriptError;
 
 /// One stage function's handler.
 pub struct StageHandler<'a> {
@@ -101,15 +102,34 @@ impl StageHandler<'_> {
         if notification.is_test_event() {
             return Ok(());
         }
-        for key in notification.created_keys() {
+        for (key, notified_size) in notification.created_objects() {
             let Some(coach) = coach_of_key(&key) else {
                 tracing::warn!("ignoring an object outside transcripts/<coach id>/");
                 continue;
             };
-            let bytes = match self.pipeline.objects.get(&key).await {
+            // Refused from its size before a byte of it is read: the notification's
+            // size, else the size the object store reports.
+            let limit = crate::transcript::MAX_TRANSCRIPT_BYTES;
+            let read = match notified_size.filter(|size| *size > limit as u64) {
+                Some(size) => Err(ObjectStoreError::TooLarge { size, limit }),
+                None => self.pipeline.objects.get_at_most(&key, limit).await,
+            };
+            let bytes = match read {
                 Ok(bytes) => bytes,
                 // Deleted since (e.g. the session was deleted): nothing to process.
-                Err(crate::ports::ObjectStoreError::NotFound(_)) => continue,
+                Err(ObjectStoreError::NotFound(_)) => continue,
+                Err(ObjectStoreError::TooLarge { size, limit }) => {
+                    let reason = TranscriptError::TooLarge {
+                        bytes: usize::try_from(size).unwrap_or(usize::MAX),
+                        limit,
+                    }
+                    .to_string();
+                    self.ingest
+                        .refuse_object(coach, &key, size, &reason)
+                        .await
+                        .map_err(|e| StageError::Retryable(e.to_string()))?;
+                    continue;
+                }
                 Err(other) => return Err(StageError::Retryable(other.to_string())),
             };
             let started = self

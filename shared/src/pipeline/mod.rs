@@ -232,12 +232,19 @@ impl Pipeline {
         })?;
         let bytes = self
             .objects
-            .get(&info.object_key)
+            .get_at_most(&info.object_key, transcript::MAX_TRANSCRIPT_BYTES)
             .await
             .map_err(|e| match e {
                 crate::ports::ObjectStoreError::NotFound(_) => StageError::Permanent(
                     "The transcript file is missing from storage. Upload the transcript again."
                         .into(),
+                ),
+                crate::ports::ObjectStoreError::TooLarge { size, limit } => StageError::Permanent(
+                    transcript::TranscriptError::TooLarge {
+                        bytes: usize::try_from(size).unwrap_or(usize::MAX),
+                        limit,
+                    }
+                    .to_string(),
                 ),
                 other => StageError::Retryable(other.to_string()),
             })?;

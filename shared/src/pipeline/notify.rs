@@ -98,9 +98,11 @@ fn ready_email(
     drafts: usize,
     commitments: usize,
 ) -> OutgoingEmail {
+    // A page a person can open in a browser (the API would answer 401).
     let link = format!(
-        "{}/v1/sessions/{}",
-        pipeline.settings.public_url, session.id
+        "{}{}",
+        pipeline.settings.public_url,
+        crate::api::session_page_path(session.id)
     );
     let held = session.held_at.format("%A %-d %B %Y");
     let plural = |n: usize, one: &str, many: &str| {

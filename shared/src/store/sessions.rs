@@ -358,6 +358,43 @@ pub async fn attach_transcript(
     Ok(row.get(0))
 }
 
+/// The session that refused the object at `key` (an oversize bucket upload), if any.
+pub async fn find_by_object_key(
+    db: &impl Executor,
+    coach: CoachId,
+    key: &str,
+) -> Result<Option<Session>, StoreError> {
+    let row = db
+        .fetch_optional(
+            &format!("SELECT {COLUMNS} FROM sessions WHERE coach_id = $1 AND transcript_key = $2"),
+            &[&coach.0, &key],
+        )
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Records an object that was refused unread (too large): the session shows
+/// `failed` with the reason, and keeps the key so deleting the session removes
+/// the object too. No hash is known, since nothing was read.
+pub async fn refuse_transcript(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+    transcript: &StoredTranscript,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    let updated = db
+        .exec(
+            "UPDATE sessions SET transcript_key = $3, transcript_filename = $4, transcript_size = $5,
+                 transcript_sha256 = NULL, transcript_format = NULL, status = 'failed', stage = NULL,
+                 failure_stage = 'chunk', failure_reason = $6, generation = generation + 1, updated_at = now()
+             WHERE coach_id = $1 AND id = $2",
+            &[&coach.0, &session, &transcript.object_key, &transcript.filename, &transcript.size_bytes, &reason],
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
 /// Starts a new generation over the stored transcript (reprocess, redrive of a failed session).
 pub async fn start_generation(
     db: &impl Executor,

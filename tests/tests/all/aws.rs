@@ -215,6 +215,49 @@ async fn a_transcript_put_in_the_bucket_flows_through_every_stage_to_ready_and_a
 }
 
 #[tokio::test]
+async fn an_oversize_object_in_the_bucket_is_refused_unread_with_its_reason_once() {
+    let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
+    let coach = harness.coach_with_client().await;
+    let key = format!("transcripts/{coach}/2026-10-19 marathon.txt");
+    let line = "Dana Whitfield: And how did that feel for you this week?\n";
+    let big = line.repeat(4 * 1024 * 1024 / line.len() + 1).into_bytes();
+    harness.runtime.objects.put(&key, big, "text/plain").await.unwrap();
+
+    let settled = |sessions: &[sessions::Session]| {
+        !sessions.is_empty() && sessions.iter().all(|s| s.status.as_str() == "failed")
+    };
+    let chunk_bodies = harness.pump(Duration::from_secs(60), settled).await;
+    let sessions = harness.sessions().await;
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    let session = &sessions[0];
+    assert_eq!(session.status.as_str(), "failed");
+    assert_eq!(session.failure_stage.map(|s| s.as_str()), Some("chunk"));
+    let reason = session.failure_reason.as_deref().unwrap_or_default();
+    assert!(reason.contains("4 MB limit"), "{reason}");
+    assert_eq!(session.title, "marathon");
+    assert!(session.held_at.to_rfc3339().starts_with("2026-10-19"));
+    assert_eq!(harness.count("SELECT count(*) FROM chunks").await, 0);
+
+    // Redelivered, the notification refuses nothing new.
+    let notification = chunk_bodies
+        .iter()
+        .find(|b| b.contains("ObjectCreated"))
+        .expect("an S3 notification arrived");
+    harness
+        .stack
+        .clients
+        .sqs
+        .send_message()
+        .queue_url(&harness.stack.queue_urls[&PipelineStage::Chunk])
+        .message_body(notification)
+        .send()
+        .await
+        .unwrap();
+    harness.pump(Duration::from_secs(2), |_| false).await;
+    assert_eq!(harness.sessions().await.len(), 1);
+}
+
+#[tokio::test]
 async fn a_poison_message_ends_in_the_dlq_and_the_session_shows_failed_with_stage_and_reason() {
     let harness = Harness::new(FlakyAnalyst::broken(), 2).await;
     let coach = harness.coach_with_client().await;

@@ -93,10 +93,25 @@ async fn an_uploaded_transcript_ends_ready_with_summary_commitments_and_one_draf
     let mails = app.outbox();
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: dana@example.com"));
-    assert!(mails[0].contains(&format!("/v1/sessions/{session}")));
     // The notice quotes no client words and no client name.
     assert!(!mails[0].contains("Tobias"));
     assert!(!mails[0].contains("phone booth"));
+    // Its link opens in a browser, without a token, and shows no session data.
+    let link = mails[0]
+        .lines()
+        .find(|line| line.starts_with("http") && line.contains("/sessions/"))
+        .expect("the notice links to the session")
+        .trim();
+    assert_eq!(link, app.url(&format!("/sessions/{session}")));
+    let page = app.http.get(link).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&session), "{html}");
+    assert!(!html.contains("Tobias") && !html.contains("phone booth"));
 }
 
 #[tokio::test]
