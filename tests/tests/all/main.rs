@@ -4,6 +4,7 @@ mod api;
 mod api_lambda;
 mod aws;
 mod bad_input;
+mod http;
 mod inbox;
 mod isolation;
 mod lambda;
