@@ -402,3 +402,40 @@ async fn a_database_error_answers_500_without_its_text() {
         assert!(!text.contains(internal), "{internal} leaks: {problem}");
     }
 }
+
+#[tokio::test]
+async fn a_request_that_runs_too_long_answers_503_problem_json() {
+    let app = app().await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let mut state = app.runtime.app_state();
+    state.http.request_timeout = Duration::from_millis(200);
+    let mut resources: Vec<_> = resource_routers().into_iter().map(|(_, r)| r).collect();
+    let me = resources.remove(0);
+    resources.push(me.route(
+        "/v1/slow",
+        get(|| async {
+            tokio::time::sleep(GIVE_UP).await;
+            "too late"
+        }),
+    ));
+    let router = build_router(state, resources);
+    let response = router
+        .oneshot(
+            axum::http::Request::get("/v1/slow")
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let problem: Value = serde_json::from_slice(&body).unwrap();
+    assert_problem(503, &problem, "request timeout");
+}
