@@ -1,10 +1,12 @@
 //! The caller on AWS: API Gateway's Cognito JWT authorizer has verified the
-//! token; its claims arrive in the request context. The coach is found (or,
-//! on first sign-in, created) by the verified email claim.
+//! token; its claims arrive in the request context. The coach is the one
+//! bound to the Cognito user (`sub`); a first sign-in binds an existing coach
+//! with the verified email, or creates one.
 
 use async_trait::async_trait;
 use flowcoach_core::api::{ApiError, Authenticator, Caller};
-use flowcoach_core::domain::{CoachRole, EmailAddress};
+use flowcoach_core::domain::text::label;
+use flowcoach_core::domain::EmailAddress;
 use flowcoach_core::store::{coaches, Pool};
 use lambda_http::http::request::Parts;
 use lambda_http::request::RequestContext;
@@ -33,27 +35,37 @@ impl Authenticator for ApiGatewayClaims {
         let claims = claims.ok_or_else(|| {
             ApiError::Unauthorized("The request carries no verified identity.".into())
         })?;
-        let verified = claims.get("email_verified").is_none_or(|v| v == "true");
-        let email = claims
+        // The Cognito user is `sub`; the email is an attribute the user can
+        // change, so it only matters for binding a first sign-in, and only
+        // when Cognito says it is verified (an absent claim is not).
+        let sub = claims
+            .get("sub")
+            .map(String::as_str)
+            .filter(|sub| !sub.is_empty() && !sub.chars().any(char::is_control))
+            .ok_or_else(|| ApiError::Unauthorized("The token names no user.".into()))?;
+        let verified_email = claims
             .get("email")
-            .filter(|_| verified)
-            .and_then(|e| EmailAddress::parse(e).ok())
-            .ok_or_else(|| {
-                ApiError::Unauthorized("The token has no verified email claim.".into())
-            })?;
-        let name = claims.get("name").cloned().unwrap_or_else(|| {
-            email
-                .as_str()
-                .split('@')
-                .next()
-                .unwrap_or("Coach")
-                .to_owned()
-        });
+            .filter(|_| claims.get("email_verified").is_some_and(|v| v == "true"))
+            .and_then(|e| EmailAddress::parse(e).ok());
+        let name = claims
+            .get("name")
+            .and_then(|n| label(n, 200).ok())
+            .or_else(|| {
+                verified_email
+                    .as_ref()
+                    .and_then(|e| e.as_str().split('@').next())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| "Coach".to_owned());
         let db = self.db.get().await?;
-        let coach = match coaches::find_by_email(&db, &email).await? {
-            Some(coach) => coach,
-            None => coaches::ensure(&db, &email, &name, CoachRole::Coach).await?,
-        };
+        let coach = coaches::for_cognito_user(&db, sub, verified_email.as_ref(), &name)
+            .await?
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "This sign-in is not linked to a FlowCoach account: a first sign-in needs a verified email that no other account uses."
+                        .into(),
+                )
+            })?;
         Ok(Caller {
             coach: coach.coach_id(),
             email: coach.email,

@@ -23,6 +23,64 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// A PostgreSQL connection string; its `Debug` shows where it points but
+/// never its password.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for DatabaseUrl {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // tokio-postgres's own `Debug` of parsed settings redacts the password.
+        match self.0.parse::<tokio_postgres::Config>() {
+            Ok(config) => f
+                .debug_struct("DatabaseUrl")
+                .field("host", &config.get_hosts())
+                .field("port", &config.get_ports())
+                .field("user", &config.get_user())
+                .field("dbname", &config.get_dbname())
+                .finish_non_exhaustive(),
+            Err(_) => f.write_str("DatabaseUrl(unparseable)"),
+        }
+    }
+}
+
+/// Limits of the local HTTP server (the API Lambdas run behind API Gateway,
+/// which holds the connections).
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// A connection whose request head has not arrived by then is closed;
+    /// an idle keep-alive connection too.
+    pub header_read_timeout: std::time::Duration,
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub max_connections: usize,
+    pub limits: crate::api::HttpLimits,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 256,
+            limits: crate::api::HttpLimits::default(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} is not valid: {reason}")]
@@ -38,7 +96,7 @@ pub enum ConfigError {
 /// Settings of the one-machine runtime (`flowcoach serve`, `import`, ...).
 #[derive(Debug, Clone)]
 pub struct LocalConfig {
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     pub bind: SocketAddr,
     /// Where transcripts, the outbox and the inbox live.
     pub data_dir: PathBuf,
@@ -52,6 +110,9 @@ pub struct LocalConfig {
     pub visibility_timeout: Duration,
     pub max_attempts: i32,
     pub mail_from: String,
+    /// Longest lifetime (`exp - iat`) of a local token that is accepted.
+    pub token_max_lifetime: Duration,
+    pub http: HttpSettings,
 }
 
 fn env_or(name: &str, default: impl FnOnce() -> String) -> String {
@@ -76,6 +137,26 @@ where
         }
         _ => Ok(default),
     }
+}
+
+/// A whole number above zero.
+fn positive<T>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+    T::Err: std::fmt::Display,
+{
+    let value = parse_env(name, default)?;
+    if value < T::from(1) {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(value)
+}
+
+fn positive_secs(name: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+    positive(name, default.as_secs()).map(Duration::from_secs)
 }
 
 pub fn default_data_dir() -> PathBuf {
@@ -118,10 +199,31 @@ impl LocalConfig {
                 reason: "must be at least 1".into(),
             });
         }
+        let defaults = HttpSettings::default();
+        let http = HttpSettings {
+            header_read_timeout: positive_secs(
+                "FLOWCOACH_HEADER_TIMEOUT_SECS",
+                defaults.header_read_timeout,
+            )?,
+            max_connections: positive("FLOWCOACH_MAX_CONNECTIONS", defaults.max_connections)?,
+            limits: crate::api::HttpLimits {
+                request_timeout: positive_secs(
+                    "FLOWCOACH_REQUEST_TIMEOUT_SECS",
+                    defaults.limits.request_timeout,
+                )?,
+                body_idle_timeout: positive_secs(
+                    "FLOWCOACH_BODY_TIMEOUT_SECS",
+                    defaults.limits.body_idle_timeout,
+                )?,
+                ..defaults.limits
+            },
+        };
+        let token_max_lifetime =
+            Duration::from_secs(24 * 3600 * positive("FLOWCOACH_TOKEN_MAX_DAYS", 30u64)?);
         Ok(Self {
-            database_url: env_or("DATABASE_URL", || {
+            database_url: DatabaseUrl::new(env_or("DATABASE_URL", || {
                 "postgres://postgres@127.0.0.1:5432/flowcoach".into()
-            }),
+            })),
             bind,
             inbox_dir: PathBuf::from(env_or("FLOWCOACH_INBOX_DIR", || {
                 data_dir.join("inbox").display().to_string()
@@ -142,6 +244,8 @@ impl LocalConfig {
             mail_from: env_or("FLOWCOACH_MAIL_FROM", || {
                 "FlowCoach <no-reply@flowcoach.local>".into()
             }),
+            token_max_lifetime,
+            http,
             data_dir,
         })
     }
@@ -180,4 +284,39 @@ fn write_private_file(path: &std::path::Path, contents: &[u8]) -> std::io::Resul
         options.mode(0o600);
     }
     options.open(path)?.write_all(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_database_password_or_jwt_key() {
+        let config = LocalConfig {
+            database_url: DatabaseUrl::new(
+                "postgres://flowcoach:hunter2-sekrit@db.internal:5432/flowcoach",
+            ),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("/data"),
+            inbox_dir: PathBuf::from("/data/inbox"),
+            outbox_dir: PathBuf::from("/data/outbox"),
+            objects_dir: PathBuf::from("/data/objects"),
+            public_url: "http://127.0.0.1:8080".into(),
+            jwt_secret: Secret::new("jwt-key-0123456789abcdef0123456789"),
+            model_dir: PathBuf::from("/models"),
+            worker_concurrency: 2,
+            visibility_timeout: Duration::from_secs(300),
+            max_attempts: 5,
+            mail_from: "FlowCoach <no-reply@flowcoach.local>".into(),
+            token_max_lifetime: Duration::from_secs(30 * 24 * 3600),
+            http: HttpSettings::default(),
+        };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hunter2-sekrit"), "{printed}");
+        assert!(!printed.contains("jwt-key-0123456789"), "{printed}");
+        assert!(
+            printed.contains("db.internal"),
+            "the host still helps: {printed}"
+        );
+    }
 }

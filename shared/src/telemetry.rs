@@ -17,26 +17,33 @@ pub fn init() {
     }
 }
 
-/// Displays an error with every `source()` beneath it, `outer: inner: root`,
-/// so a log line keeps the cause a wrapper's own message leaves out.
-pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
-
-impl std::fmt::Display for ErrorChain<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut last = self.0.to_string();
-        f.write_str(&last)?;
-        let mut source = self.0.source();
-        while let Some(cause) = source {
-            let text = cause.to_string();
-            // `#[error(transparent)]` and `"…: {0}"` wrappers already show their source's text.
-            if !last.ends_with(&text) {
-                write!(f, ": {text}")?;
+/// The error and its sources, one after another (`a: b: c`), for the log.
+/// A source already spelled out by its parent is not repeated, and database
+/// errors lose their DETAIL line, which carries row values (client data).
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+        match error.downcast_ref::<tokio_postgres::error::DbError>() {
+            Some(db) => {
+                let mut text = format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+                if let Some(constraint) = db.constraint() {
+                    text.push_str(&format!(" (constraint {constraint})"));
+                }
+                text
             }
-            last = text;
-            source = cause.source();
+            None => error.to_string(),
         }
-        Ok(())
     }
+    let mut chain = describe(error);
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        let part = describe(error);
+        if !chain.contains(&part) {
+            chain.push_str(": ");
+            chain.push_str(&part);
+        }
+        cause = error.source();
+    }
+    chain
 }
 
 #[cfg(test)]
@@ -47,14 +54,15 @@ mod tests {
     #[error("could not store the transcript")]
     struct Outer(#[source] std::io::Error);
 
+    #[derive(Debug, thiserror::Error)]
+    #[error("queue unavailable: {0}")]
+    struct Repeating(#[source] std::io::Error);
+
     #[test]
     fn the_chain_names_every_cause_once() {
         let error = Outer(std::io::Error::other("disk full"));
-        assert_eq!(
-            ErrorChain(&error).to_string(),
-            "could not store the transcript: disk full"
-        );
-        let plain = std::io::Error::other("refused");
-        assert_eq!(ErrorChain(&plain).to_string(), "refused");
+        assert_eq!(error_chain(&error), "could not store the transcript: disk full");
+        let repeating = Repeating(std::io::Error::other("timed out"));
+        assert_eq!(error_chain(&repeating), "queue unavailable: timed out");
     }
 }

@@ -9,7 +9,7 @@ use flowcoach_core::ai::embedder::Embedder;
 use flowcoach_core::ai::lazy_model::LazyMiniLm;
 use flowcoach_core::ai::local::LocalAnalyst;
 use flowcoach_core::ai::minilm::default_model_dir;
-use flowcoach_core::config::{LocalConfig, Secret};
+use flowcoach_core::config::{HttpSettings, LocalConfig, Secret};
 use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress};
 use flowcoach_core::runtime::local::LocalRuntime;
 use flowcoach_core::store::sql::SqlParam;
@@ -30,6 +30,8 @@ pub struct TestAppOptions {
     pub background: bool,
     /// Connect the runtime through a [`WireWatch`] relay (`TestApp::wire`).
     pub watch_wire: bool,
+    /// Timeouts and limits of the HTTP server.
+    pub http: HttpSettings,
 }
 
 impl Default for TestAppOptions {
@@ -41,6 +43,7 @@ impl Default for TestAppOptions {
             visibility_timeout: Duration::from_secs(30),
             background: true,
             watch_wire: false,
+            http: HttpSettings::default(),
         }
     }
 }
@@ -97,7 +100,8 @@ impl TestApp {
         let config = LocalConfig {
             database_url: wire
                 .as_ref()
-                .map_or_else(|| db.url.clone(), |wire| wire.relayed_url(&db.url)),
+                .map_or_else(|| db.url.clone(), |wire| wire.relayed_url(&db.url))
+                .into(),
             bind: address,
             inbox_dir: root.join("inbox"),
             outbox_dir: root.join("outbox"),
@@ -110,6 +114,8 @@ impl TestApp {
             visibility_timeout: options.visibility_timeout,
             max_attempts: options.max_attempts,
             mail_from: "FlowCoach <no-reply@flowcoach.test>".into(),
+            token_max_lifetime: Duration::from_secs(30 * 24 * 3600),
+            http: options.http,
         };
         let mut runtime = LocalRuntime::with_ai(config, options.analyst, options.embedder)
             .await
@@ -124,10 +130,7 @@ impl TestApp {
         let serving = if options.background {
             tokio::spawn(async move { server.serve(listener, stop).await.expect("serve") })
         } else {
-            let app = flowcoach_core::api::router(server.app_state());
-            tokio::spawn(async move {
-                axum_serve(listener, app, stop).await;
-            })
+            tokio::spawn(async move { server.serve_api(listener, stop).await.expect("serve") })
         };
         Self {
             db,
@@ -327,13 +330,6 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
-}
-
-async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router, stop: CancellationToken) {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move { stop.cancelled().await })
-        .await
-        .expect("serve");
 }
 
 async fn read(response: reqwest::Response) -> (u16, Value) {

@@ -87,7 +87,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn migrate(config: &LocalConfig) -> anyhow::Result<()> {
-    let pool = store::connect(&config.database_url, 1)?;
+    let pool = store::connect(config.database_url.expose(), 1)?;
     let applied = store::migrations::run(&pool)
         .await
         .context("migrating the database")?;
@@ -99,7 +99,7 @@ async fn migrate(config: &LocalConfig) -> anyhow::Result<()> {
 }
 
 async fn serve(config: LocalConfig) -> anyhow::Result<()> {
-    let pool = store::connect(&config.database_url, 1)?;
+    let pool = store::connect(config.database_url.expose(), 1)?;
     store::migrations::run(&pool)
         .await
         .context("migrating the database")?;

@@ -14,6 +14,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::pagination::{page, Page, PageQuery};
 use super::problem::{ApiError, FieldError, Problem};
 use super::{audit, tenant, AppState, Caller};
+use crate::domain::text::{label, prose};
 use crate::domain::{CoachId, EmailAddress};
 use crate::store::clients::{self, Client, ClientChanges, NewClient};
 use crate::store::{templates, Executor};
@@ -71,12 +72,10 @@ struct Checks(Vec<FieldError>);
 
 impl Checks {
     fn name(&mut self, name: &str) -> String {
-        let trimmed = name.trim();
-        if trimmed.is_empty() || trimmed.chars().count() > 200 {
-            self.0
-                .push(FieldError::new("name", "must be 1–200 characters"));
-        }
-        trimmed.to_owned()
+        label(name, 200).unwrap_or_else(|e| {
+            self.0.push(FieldError::new("name", e.to_string()));
+            String::new()
+        })
     }
 
     fn email(&mut self, email: &str) -> Option<EmailAddress> {
@@ -96,27 +95,26 @@ impl Checks {
     }
 
     fn tags(&mut self, tags: &[String]) -> Vec<String> {
-        if tags.len() > 30
-            || tags
-                .iter()
-                .any(|t| t.trim().is_empty() || t.chars().count() > 50)
-        {
-            self.0.push(FieldError::new(
-                "tags",
-                "at most 30 tags of 1–50 characters",
-            ));
+        let parsed: Result<Vec<String>, _> = tags.iter().map(|t| label(t, 50)).collect();
+        match parsed {
+            Ok(tags) if tags.len() <= 30 => tags,
+            Ok(_) => {
+                self.0.push(FieldError::new("tags", "at most 30 tags"));
+                Vec::new()
+            }
+            Err(e) => {
+                self.0
+                    .push(FieldError::new("tags", format!("each tag {e}")));
+                Vec::new()
+            }
         }
-        tags.iter().map(|t| t.trim().to_owned()).collect()
     }
 
     fn notes(&mut self, notes: &str) -> String {
-        if notes.chars().count() > 10_000 {
-            self.0.push(FieldError::new(
-                "notes",
-                "must be at most 10,000 characters",
-            ));
-        }
-        notes.to_owned()
+        prose(notes, 10_000).unwrap_or_else(|e| {
+            self.0.push(FieldError::new("notes", e.to_string()));
+            String::new()
+        })
     }
 
     async fn template(

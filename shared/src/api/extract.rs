@@ -27,6 +27,9 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
                 "Send the body as JSON with `Content-Type: application/json`.".into(),
             ),
+            JsonRejection::BytesRejection(e) => {
+                ApiError::unreadable_body(&e, super::idempotency::MAX_POST_BODY)
+            }
             other => ApiError::BadRequest(other.body_text()),
         }
     }

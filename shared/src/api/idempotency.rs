@@ -110,9 +110,7 @@ pub async fn middleware(
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_POST_BODY)
         .await
-        .map_err(|_| ApiError::PayloadTooLarge {
-            limit: MAX_POST_BODY,
-        })?;
+        .map_err(|e| ApiError::unreadable_body(&e, MAX_POST_BODY))?;
     let hash = request_hash(&parts.method, parts.uri.path(), &bytes);
 
     match state.idempotency.begin(caller.coach, &key, &hash).await? {

@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod clients;
+pub mod edge;
 mod extract;
 mod health;
 pub mod idempotency;
@@ -26,7 +27,8 @@ use crate::domain::CoachId;
 use crate::ingest::Ingest;
 use crate::ports::ObjectStore;
 use crate::store::{audit, Executor, Pool};
-pub use auth::{Authenticator, Caller, LocalTokens};
+pub use auth::{Authenticator, Caller, LocalAuth, LocalTokens};
+pub use edge::HttpLimits;
 pub use idempotency::{IdempotencyStore, PgIdempotencyStore};
 pub use pages::session_page_path;
 pub use problem::ApiError;
@@ -40,6 +42,8 @@ pub struct AppState {
     pub auth: Arc<dyn Authenticator>,
     pub idempotency: Arc<dyn IdempotencyStore>,
     pub uploads: Arc<dyn uploads::TranscriptUploads>,
+    /// Timeouts and sizes every request is held to (`edge`).
+    pub http: HttpLimits,
 }
 
 /// Appends to the audit log (ids and action names only) on the connection or
@@ -94,15 +98,16 @@ pub fn build_router(state: AppState, resources: Vec<OpenApiRouter<AppState>>) ->
             state.clone(),
             auth::require_caller,
         ));
-    Router::new()
+    let limits = state.http.clone();
+    let router = Router::new()
         .merge(health::router())
         .merge(openapi::router())
         .merge(pages::router())
         .merge(authenticated)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(idempotency::MAX_POST_BODY))
-        .layer(middleware::from_fn(request_id::middleware))
-        .with_state(state)
+        .with_state(state);
+    edge::layered(router, &limits)
 }
 
 /// The whole API, as `flowcoach serve` hosts it.

@@ -1,12 +1,11 @@
-//! Request ids: taken from `x-request-id` when sane, otherwise generated;
-//! echoed on the response, put on the log span, and reachable from anywhere
-//! in the request's task (problem bodies, stage messages).
+//! Request ids: taken from `x-request-id` when sane, otherwise generated
+//! (tower-http's `SetRequestIdLayer`), echoed on the response, put on the log
+//! span, and reachable from anywhere in the request's task (problem bodies,
+//! stage messages).
 
-use axum::extract::{MatchedPath, Request};
-use axum::http::HeaderValue;
+use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
-use tracing::Instrument;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -27,34 +26,43 @@ fn acceptable(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
 }
 
-pub async fn middleware(request: Request, next: Next) -> Response {
-    let id = request
+/// The id of a request, once `SetRequestIdLayer` has run.
+pub fn of(request: &Request) -> Option<&str> {
+    request
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| acceptable(v))
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let span = tracing::info_span!("request", request_id = %id, method = %request.method(), route = %route);
-    let started = std::time::Instant::now();
-    let mut response = REQUEST_ID
-        .scope(id.clone(), next.run(request))
-        .instrument(span.clone())
-        .await;
-    span.in_scope(|| {
-        tracing::info!(
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "request served"
-        )
-    });
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+}
+
+/// Drops a caller's id that cannot go into logs and headers as is, so that
+/// `SetRequestIdLayer` generates one instead.
+pub async fn drop_unusable(mut request: Request, next: Next) -> Response {
+    let unusable = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .is_some_and(|id| !id.to_str().is_ok_and(acceptable));
+    if unusable {
+        request.headers_mut().remove(REQUEST_ID_HEADER);
     }
-    response
+    next.run(request).await
+}
+
+/// Runs the rest of the request with its id in reach of `current_request_id`.
+pub async fn scope(request: Request, next: Next) -> Response {
+    let id = of(&request).unwrap_or_default().to_owned();
+    REQUEST_ID.scope(id, next.run(request)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::acceptable;
+
+    #[test]
+    fn only_short_plain_ids_are_taken_from_the_caller() {
+        assert!(acceptable("req-123_a.b:c"));
+        assert!(!acceptable(""));
+        assert!(!acceptable("has space"));
+        assert!(!acceptable("new\nline"));
+        assert!(!acceptable(&"a".repeat(129)));
+    }
 }

@@ -19,6 +19,7 @@ use super::pagination::{page, Page, PageQuery};
 use super::problem::{ApiError, FieldError, Problem};
 use super::request_id::current_request_id;
 use super::{audit, tenant, AppState, Caller};
+use crate::domain::text::label;
 use crate::domain::{CoachId, PipelineStage, SessionKind, SessionStatus};
 use crate::ingest::{IncomingTranscript, IngestError, DIRECT_UPLOAD_LIMIT};
 use crate::store::follow_ups::{self, FollowUpView};
@@ -99,9 +100,9 @@ pub struct UploadQuery {
     pub filename: Option<String>,
 }
 
-fn check_label(errors: &mut Vec<FieldError>, field: &str, label: Option<&str>) {
-    if label.is_some_and(|l| l.trim().is_empty() || l.chars().count() > 100) {
-        errors.push(FieldError::new(field, "must be 1–100 characters"));
+fn check_label(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) {
+    if let Some(Err(e)) = value.map(|l| label(l, 100)) {
+        errors.push(FieldError::new(field, e.to_string()));
     }
 }
 
@@ -169,13 +170,15 @@ impl From<IngestError> for ApiError {
                 "This session has no transcript yet: upload one and it is processed automatically."
                     .into(),
             ),
-            IngestError::Store(e) => ApiError::internal(e),
-            IngestError::Objects(e) => ApiError::Unavailable(format!(
-                "The transcript could not be stored: {e}. Try again."
-            )),
-            IngestError::Queue(e) => {
-                ApiError::Unavailable(format!("Processing could not be started: {e}. Try again."))
-            }
+            IngestError::Store(e) => ApiError::from(e),
+            error @ IngestError::Objects(_) => ApiError::unavailable(
+                "The transcript could not be stored right now; try again shortly.",
+                error,
+            ),
+            error @ IngestError::Queue(_) => ApiError::unavailable(
+                "Processing could not be started right now; try again shortly.",
+                error,
+            ),
         }
     }
 }
@@ -206,10 +209,10 @@ async fn create_session(
     let coach = tenant(&caller);
     let mut db = state.db.get().await?;
     let mut errors = Vec::new();
-    let title = input.title.trim().to_owned();
-    if title.is_empty() || title.chars().count() > 200 {
-        errors.push(FieldError::new("title", "must be 1–200 characters"));
-    }
+    let title = label(&input.title, 200).unwrap_or_else(|e| {
+        errors.push(FieldError::new("title", e.to_string()));
+        String::new()
+    });
     if input
         .duration_seconds
         .is_some_and(|d| !(0..=86_400).contains(&d))
@@ -343,9 +346,7 @@ async fn upload_transcript(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let coach = tenant(&caller);
-    let body = body.map_err(|_| ApiError::PayloadTooLarge {
-        limit: DIRECT_UPLOAD_LIMIT,
-    })?;
+    let body = body.map_err(|e| ApiError::unreadable_body(&e, DIRECT_UPLOAD_LIMIT))?;
     if body.len() > DIRECT_UPLOAD_LIMIT {
         return Err(ApiError::PayloadTooLarge {
             limit: DIRECT_UPLOAD_LIMIT,
@@ -354,6 +355,12 @@ async fn upload_transcript(
     let filename = query
         .filename
         .or_else(|| filename_from_disposition(&headers));
+    if filename.as_deref().is_some_and(has_control_characters) {
+        return Err(ApiError::field(
+            "filename",
+            "must not contain control characters",
+        ));
+    }
     let session = state
         .ingest
         .upload(
@@ -397,6 +404,12 @@ async fn transcript_upload_url(
     ApiJson(input): ApiJson<UploadUrlRequest>,
 ) -> Result<Json<crate::api::uploads::UploadTarget>, ApiError> {
     let coach = tenant(&caller);
+    if has_control_characters(&input.filename) {
+        return Err(ApiError::field(
+            "filename",
+            "must not contain control characters",
+        ));
+    }
     let filename = crate::ingest::clean_filename(&input.filename)
         .ok_or_else(|| ApiError::field("filename", "must name the transcript file"))?;
     let db = state.db.get().await?;
@@ -411,6 +424,10 @@ async fn transcript_upload_url(
     )
     .await?;
     Ok(Json(target))
+}
+
+fn has_control_characters(text: &str) -> bool {
+    text.chars().any(char::is_control)
 }
 
 /// `Content-Disposition: attachment; filename="x.vtt"`.

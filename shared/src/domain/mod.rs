@@ -2,6 +2,7 @@
 
 mod email;
 mod status;
+pub mod text;
 
 pub use email::{EmailAddress, InvalidEmail};
 pub use status::{

@@ -153,6 +153,7 @@ impl AwsRuntime {
             auth,
             idempotency: self.idempotency.clone(),
             uploads: self.objects.clone(),
+            http: crate::api::HttpLimits::default(),
         }
     }
 }

@@ -181,7 +181,7 @@ impl InboxWatcher {
 /// Leaves a file in place for the next poll; the cause goes to the log
 /// (infrastructure errors carry no client data).
 fn deferred(error: &IngestError) -> Taken {
-    tracing::warn!(error = %crate::telemetry::ErrorChain(error), "inbox file left in place; trying again later");
+    tracing::warn!(error = %crate::telemetry::error_chain(error), "inbox file left in place; trying again later");
     Taken::Deferred
 }
 

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use super::inbox::InboxWatcher;
@@ -15,8 +17,8 @@ use crate::ai::embedder::Embedder;
 use crate::ai::lazy_model::LazyMiniLm;
 use crate::ai::local::LocalAnalyst;
 use crate::api::uploads::DirectUploads;
-use crate::api::{self, AppState, LocalTokens, PgIdempotencyStore};
-use crate::config::LocalConfig;
+use crate::api::{self, AppState, LocalAuth, LocalTokens, PgIdempotencyStore};
+use crate::config::{HttpSettings, LocalConfig};
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};
 use crate::store::{self, Pool};
@@ -60,7 +62,7 @@ impl LocalRuntime {
         embedder: Arc<dyn Embedder>,
     ) -> anyhow::Result<Self> {
         crate::crypto::install_tls_provider();
-        let db = store::connect(&config.database_url, config.worker_concurrency + 8)?;
+        let db = store::connect(config.database_url.expose(), config.worker_concurrency + 8)?;
         let wake = Arc::new(Notify::new());
         let objects = Arc::new(FsObjectStore::new(&config.objects_dir));
         let queue = Arc::new(PgStageQueue::new(
@@ -92,7 +94,10 @@ impl LocalRuntime {
             ..WorkerSettings::default()
         };
         Ok(Self {
-            tokens: Arc::new(LocalTokens::new(&config.jwt_secret)),
+            tokens: Arc::new(LocalTokens::with_max_lifetime(
+                &config.jwt_secret,
+                config.token_max_lifetime,
+            )),
             config,
             db,
             pipeline,
@@ -109,13 +114,17 @@ impl LocalRuntime {
             db: self.db.clone(),
             ingest: self.ingest.clone(),
             objects: self.pipeline.objects.clone(),
-            auth: self.tokens.clone(),
+            auth: Arc::new(LocalAuth {
+                tokens: self.tokens.clone(),
+                db: self.db.clone(),
+            }),
             idempotency: Arc::new(PgIdempotencyStore {
                 db: self.db.clone(),
             }),
             uploads: Arc::new(DirectUploads {
                 public_url: self.config.public_url.clone(),
             }),
+            http: self.config.http.limits.clone(),
         }
     }
 
@@ -153,17 +162,92 @@ impl LocalRuntime {
         shutdown: CancellationToken,
     ) -> anyhow::Result<()> {
         let tasks = self.spawn_background(&shutdown);
-        let app = api::router(self.app_state());
-        let stop = shutdown.clone();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await?;
+        let served = self.serve_api(listener, shutdown.clone()).await;
         shutdown.cancel();
         for task in tasks {
             if let Err(error) = task.await {
                 tracing::error!(%error, "a background task ended abnormally");
             }
         }
-        Ok(())
+        served
     }
+
+    /// Serves only the API (no workers, inbox or tick) until `shutdown`.
+    pub async fn serve_api(
+        &self,
+        listener: tokio::net::TcpListener,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let app = api::router(self.app_state());
+        serve_http(listener, app, &self.config.http, shutdown).await
+    }
+}
+
+/// Largest request head hyper reads at all; above it hyper itself answers a
+/// bare 431 (the API answers problem+json from `HttpLimits::max_header_bytes`).
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// HTTP/1.1 with the limits axum::serve lacks: a connection that does not
+/// finish its request head within `header_read_timeout` is closed (an idle
+/// keep-alive one too), and at most `max_connections` are served at once
+/// (further ones wait in the listen backlog).
+async fn serve_http(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    settings: &HttpSettings,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(settings.header_read_timeout)
+        .max_header_size(MAX_HEAD_BYTES);
+    let connections = Arc::new(Semaphore::new(settings.max_connections));
+    loop {
+        let permit = tokio::select! {
+            () = shutdown.cancelled() => break,
+            permit = connections.clone().acquire_owned() => permit?,
+        };
+        let stream = tokio::select! {
+            () = shutdown.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = shutdown.cancelled() => {
+                    // Finish the request in flight, then close.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = ended {
+                // Clients that hang up or time out: not the server's failure.
+                tracing::debug!(%error, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    // Every open connection holds a permit: when all are back, all are closed.
+    // Requests in flight finish within the request timeout.
+    let grace = settings.limits.request_timeout + Duration::from_secs(1);
+    let all = u32::try_from(settings.max_connections).unwrap_or(u32::MAX);
+    if tokio::time::timeout(grace, connections.acquire_many(all))
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the shutdown grace period were dropped");
+    }
+    Ok(())
 }

@@ -94,3 +94,59 @@ pub async fn ensure(
         .await?;
     Ok(from_row(&row))
 }
+
+/// The coach bound to this Cognito user (`sub`). On their first sign-in the
+/// user is bound once: to the coach with their verified email if that coach
+/// is not bound yet, else to a new coach. `None` when there is no coach for
+/// the user and none can be made: no verified email, or the email belongs to
+/// a coach bound to another user.
+pub async fn for_cognito_user(
+    db: &impl Executor,
+    sub: &str,
+    verified_email: Option<&EmailAddress>,
+    display_name: &str,
+) -> Result<Option<Coach>, StoreError> {
+    let by_sub = format!("SELECT {COLUMNS} FROM coaches WHERE cognito_sub = $1");
+    if let Some(row) = db.fetch_optional(&by_sub, &[&sub]).await? {
+        return Ok(Some(from_row(&row)));
+    }
+    let Some(email) = verified_email else {
+        return Ok(None);
+    };
+    let linked = db
+        .fetch_optional(
+            &format!(
+                "UPDATE coaches SET cognito_sub = $1, updated_at = now()
+                 WHERE lower(email) = lower($2) AND cognito_sub IS NULL
+                 RETURNING {COLUMNS}"
+            ),
+            &[&sub, &email.as_str()],
+        )
+        .await?;
+    if let Some(row) = linked {
+        return Ok(Some(from_row(&row)));
+    }
+    let created = db
+        .fetch_optional(
+            &format!(
+                "INSERT INTO coaches (id, email, display_name, role, cognito_sub)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT DO NOTHING
+                 RETURNING {COLUMNS}"
+            ),
+            &[
+                &new_id(),
+                &email.as_str(),
+                &display_name,
+                &CoachRole::Coach,
+                &sub,
+            ],
+        )
+        .await?;
+    if let Some(row) = created {
+        return Ok(Some(from_row(&row)));
+    }
+    // A concurrent first sign-in of the same user may have won the insert.
+    let row = db.fetch_optional(&by_sub, &[&sub]).await?;
+    Ok(row.as_ref().map(from_row))
+}

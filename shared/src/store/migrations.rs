@@ -15,7 +15,7 @@ pub async fn run(pool: &Pool) -> Result<Vec<u32>, StoreError> {
     let report = embedded::migrations::runner()
         .run_async(client)
         .await
-        .map_err(|e| StoreError::Migration(e.to_string()))?;
+        .map_err(StoreError::Migration)?;
     seed_builtin_templates(client).await?;
     Ok(report
         .applied_migrations()

@@ -20,24 +20,38 @@ pub mod sql;
 pub use deadpool_postgres::Pool;
 pub use sql::Executor;
 
+/// A failed store operation. Each variant keeps the error that caused it as
+/// its `source` (the log prints the chain); the messages name only what failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database pool: {0}")]
+    #[error("no database connection")]
     Pool(#[from] deadpool_postgres::PoolError),
-    #[error("database: {0}")]
+    #[error("database statement failed")]
     Db(#[from] tokio_postgres::Error),
+    #[error("DATABASE_URL is not a valid connection string")]
+    InvalidUrl(#[source] tokio_postgres::Error),
+    #[error("could not build the database pool")]
+    Build(#[source] deadpool_postgres::BuildError),
     #[error("could not connect to the database: {0}")]
     Connect(String),
-    #[error("migration failed: {0}")]
-    Migration(String),
+    #[error("migration failed")]
+    Migration(#[source] refinery::Error),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }
 
 impl StoreError {
+    /// The SQLSTATE the database refused a statement with, if it did.
+    pub fn sql_state(&self) -> Option<&tokio_postgres::error::SqlState> {
+        match self {
+            Self::Db(error) => error.code(),
+            _ => None,
+        }
+    }
+
     /// True when the database refused the write because of a unique key.
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, Self::Db(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION))
+        self.sql_state() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION)
     }
 
     /// True when the database could not be reached or refused for now (no
@@ -57,7 +71,7 @@ impl StoreError {
                     matches!(class, "08" | "40" | "53" | "57" | "55")
                 }
             },
-            Self::Migration(_) | Self::Corrupt(_) => false,
+            Self::InvalidUrl(_) | Self::Build(_) | Self::Migration(_) | Self::Corrupt(_) => false,
         }
     }
 }
@@ -68,12 +82,7 @@ const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Builds a connection pool. `max_size` is 1 on Lambda (one container, one
 /// connection, reused across invocations) and larger for the local server.
 pub fn connect(database_url: &str, max_size: usize) -> Result<Pool, StoreError> {
-    let pg_config: tokio_postgres::Config =
-        database_url.parse().map_err(|e: tokio_postgres::Error| {
-            StoreError::Connect(format!(
-                "DATABASE_URL is not a valid connection string: {e}"
-            ))
-        })?;
+    let pg_config: tokio_postgres::Config = database_url.parse().map_err(StoreError::InvalidUrl)?;
     connect_with(pg_config, max_size)
 }
 
@@ -113,7 +122,7 @@ pub fn connect_with(
         .wait_timeout(Some(POOL_WAIT_TIMEOUT))
         .create_timeout(Some(CONNECT_TIMEOUT))
         .build()
-        .map_err(|e| StoreError::Connect(e.to_string()))
+        .map_err(StoreError::Build)
 }
 
 /// Checks that the database answers (for `/readyz`).

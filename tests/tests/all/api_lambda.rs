@@ -17,6 +17,15 @@ struct Ids<'a> {
 }
 
 fn load_event(name: &str, ids: &Ids<'_>) -> (lambda_http::Request, Value) {
+    load_event_with(name, ids, |_| {})
+}
+
+/// The sample event with its Cognito claims changed by `edit`.
+fn load_event_with(
+    name: &str,
+    ids: &Ids<'_>,
+    edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+) -> (lambda_http::Request, Value) {
     let path = workspace_root().join(format!("events/apigw-{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = text
@@ -24,7 +33,11 @@ fn load_event(name: &str, ids: &Ids<'_>) -> (lambda_http::Request, Value) {
         .replace("{{name}}", ids.name)
         .replace("{{client_id}}", ids.client_id)
         .replace("{{session_id}}", ids.session_id);
-    let raw: Value = serde_json::from_str(&text).expect("event is JSON");
+    let mut raw: Value = serde_json::from_str(&text).expect("event is JSON");
+    if let Some(claims) = raw["requestContext"]["authorizer"]["jwt"]["claims"].as_object_mut() {
+        edit(claims);
+    }
+    let text = raw.to_string();
     (
         lambda_http::request::from_str(&text).expect("an API Gateway v2 event"),
         raw,
@@ -173,4 +186,86 @@ async fn an_event_without_verified_claims_is_refused() {
     let (request, _) = load_event("me-get", &ids);
     let (status, problem) = via_lambda(&state, request).await;
     assert_eq!(status, 401, "{problem}");
+}
+
+fn dana() -> Ids<'static> {
+    Ids {
+        email: "dana@example.com",
+        name: "Dana Whitfield",
+        client_id: "",
+        session_id: "",
+    }
+}
+
+#[tokio::test]
+async fn a_cognito_user_stays_the_same_coach_when_their_email_changes() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let state = lambda_state(&app);
+    let (request, _) = load_event("me-get", &dana());
+    let (status, first) = via_lambda(&state, request).await;
+    assert_eq!(status, 200, "{first}");
+
+    let (request, _) = load_event_with("me-get", &dana(), |claims| {
+        claims.insert("email".into(), "dana.whitfield@example.org".into());
+    });
+    let (status, second) = via_lambda(&state, request).await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(
+        first["id"], second["id"],
+        "the same Cognito user, the same coach"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM coaches", &[]).await, 1);
+
+    // Another Cognito user claiming Dana's (verified) email gets no access to her account.
+    let (request, _) = load_event_with("me-get", &dana(), |claims| {
+        claims.insert("sub".into(), "0b7e4f6a-1111-4c1f-9e7b-2a3d4c5b6a71".into());
+    });
+    let (status, problem) = via_lambda(&state, request).await;
+    assert_eq!(status, 401, "{problem}");
+}
+
+#[tokio::test]
+async fn an_existing_coach_is_linked_to_their_cognito_user_once() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (coach, _) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let state = lambda_state(&app);
+    let (request, _) = load_event("me-get", &dana());
+    let (status, me) = via_lambda(&state, request).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(
+        me["id"],
+        coach.0.to_string(),
+        "linked by the verified email"
+    );
+}
+
+#[tokio::test]
+async fn an_email_without_email_verified_is_not_verified() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let state = lambda_state(&app);
+    for verified in [None, Some("false")] {
+        let (request, _) = load_event_with("me-get", &dana(), |claims| match verified {
+            None => {
+                claims.remove("email_verified");
+            }
+            Some(value) => {
+                claims.insert("email_verified".into(), value.into());
+            }
+        });
+        let (status, problem) = via_lambda(&state, request).await;
+        assert_eq!(status, 401, "email_verified {verified:?}: {problem}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM coaches", &[]).await, 0);
 }

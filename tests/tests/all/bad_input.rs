@@ -122,3 +122,49 @@ async fn every_supported_format_reaches_ready() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_nul_character_in_any_text_field_is_refused_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let cases = [
+        ("name", serde_json::json!({"name": "Tobias\u{0}Renner"})),
+        (
+            "notes",
+            serde_json::json!({"name": "Tobias", "notes": "fine\u{0}"}),
+        ),
+        (
+            "tags",
+            serde_json::json!({"name": "Tobias", "tags": ["ok", "bad\u{0}"]}),
+        ),
+    ];
+    for (field, body) in cases {
+        let (status, problem) = app.post(&token, "/v1/clients", &body).await;
+        assert_eq!(status, 422, "{field}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM clients", &[]).await, 0);
+
+    let client = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let response = app
+        .http
+        .patch(app.url(&format!("/v1/clients/{client}")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"notes": "x\u{0}y"}));
+    let (status, problem) = app.send(response).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "notes", "{problem}");
+
+    let (status, problem) = app
+        .post(
+            &token,
+            "/v1/sessions",
+            &serde_json::json!({"title": "Check\u{0}in", "held_at": HELD_AT}),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "title", "{problem}");
+    assert_eq!(app.count("SELECT count(*) FROM sessions", &[]).await, 0);
+}

@@ -95,3 +95,30 @@ async fn another_coach_gets_404_on_every_resource_and_empty_lists() {
         .await;
     assert_eq!(status_body["generation"], 1);
 }
+
+#[tokio::test]
+async fn a_signed_token_for_a_coach_that_does_not_exist_is_refused() {
+    let app = TestApp::spawn().await;
+    let ghost = flowcoach_core::domain::CoachId(uuid::Uuid::new_v4());
+    let token = app
+        .runtime
+        .tokens
+        .issue(
+            ghost,
+            "ghost@example.com",
+            flowcoach_core::domain::CoachRole::Coach,
+            chrono::Duration::hours(1),
+        )
+        .unwrap();
+    let (status, problem) = app
+        .post(
+            &token,
+            "/v1/clients",
+            &serde_json::json!({"name": "Tobias"}),
+        )
+        .await;
+    assert_eq!(status, 401, "{problem}");
+    assert!(problem["request_id"].is_string(), "{problem}");
+    let (status, _) = app.get(&token, "/v1/me").await;
+    assert_eq!(status, 401);
+}

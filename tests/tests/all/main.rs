@@ -5,6 +5,7 @@ mod api_lambda;
 mod aws;
 mod bad_input;
 mod hostile;
+mod http;
 mod inbox;
 mod isolation;
 mod lambda;

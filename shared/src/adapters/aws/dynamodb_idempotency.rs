@@ -33,9 +33,10 @@ fn partition_key(coach: CoachId, key: &str) -> AttributeValue {
 }
 
 fn unavailable(reason: String) -> ApiError {
-    ApiError::Unavailable(format!(
-        "idempotency records are unavailable ({reason}); try again shortly"
-    ))
+    ApiError::unavailable(
+        "Idempotency records are unavailable right now; try again shortly.",
+        reason,
+    )
 }
 
 fn text(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {

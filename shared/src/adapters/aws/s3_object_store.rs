@@ -261,7 +261,10 @@ impl crate::api::uploads::TranscriptUploads for S3ObjectStore {
             .presign_upload(&key, "application/octet-stream", VALID_FOR)
             .await
             .map_err(|e| {
-                crate::api::ApiError::Unavailable(format!("The upload URL could not be made: {e}"))
+                crate::api::ApiError::unavailable(
+                    "The upload URL could not be made right now; try again shortly.",
+                    e,
+                )
             })?;
         Ok(UploadTarget {
             method: presigned.method,
