@@ -50,6 +50,8 @@ pub struct LocalConfig {
     pub model_dir: PathBuf,
     pub worker_concurrency: usize,
     pub visibility_timeout: Duration,
+    /// How long one stage may run before it is stopped and counted as a failed attempt.
+    pub stage_timeout: Duration,
     pub max_attempts: i32,
     pub mail_from: String,
 }
@@ -138,6 +140,7 @@ impl LocalConfig {
                 "FLOWCOACH_VISIBILITY_TIMEOUT_SECS",
                 300u64,
             )?),
+            stage_timeout: stage_timeout_from_env()?,
             max_attempts,
             mail_from: env_or("FLOWCOACH_MAIL_FROM", || {
                 "FlowCoach <no-reply@flowcoach.local>".into()
@@ -145,6 +148,20 @@ impl LocalConfig {
             data_dir,
         })
     }
+}
+
+/// `FLOWCOACH_STAGE_TIMEOUT_SECS`: the longest one pipeline stage may run.
+/// Locally it bounds every stage; on Lambda it is the cap when the
+/// invocation's own deadline is further away.
+pub fn stage_timeout_from_env() -> Result<Duration, ConfigError> {
+    let secs = parse_env("FLOWCOACH_STAGE_TIMEOUT_SECS", 600u64)?;
+    if secs == 0 {
+        return Err(ConfigError::Invalid {
+            name: "FLOWCOACH_STAGE_TIMEOUT_SECS",
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 /// The local token-signing secret: generated once and kept in the data folder
