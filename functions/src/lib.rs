@@ -32,9 +32,14 @@ pub async fn run_stage(stage: PipelineStage) -> Result<(), lambda_runtime::Error
         ingest: &runtime.ingest,
         stage,
         max_receive_count,
+        stage_timeout: flowcoach_core::config::stage_timeout_from_env()?,
     };
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
-        Ok::<SqsBatchResponse, lambda_runtime::Error>(handler.handle(event.payload).await)
+        Ok::<SqsBatchResponse, lambda_runtime::Error>(
+            handler
+                .handle(event.payload, Some(event.context.deadline()))
+                .await,
+        )
     }))
     .await
 }

@@ -108,6 +108,8 @@ pub struct LocalConfig {
     pub model_dir: PathBuf,
     pub worker_concurrency: usize,
     pub visibility_timeout: Duration,
+    /// How long one stage may run before it is stopped and counted as a failed attempt.
+    pub stage_timeout: Duration,
     pub max_attempts: i32,
     pub mail_from: String,
     /// Longest lifetime (`exp - iat`) of a local token that is accepted.
@@ -240,6 +242,7 @@ impl LocalConfig {
                 "FLOWCOACH_VISIBILITY_TIMEOUT_SECS",
                 300u64,
             )?),
+            stage_timeout: stage_timeout_from_env()?,
             max_attempts,
             mail_from: env_or("FLOWCOACH_MAIL_FROM", || {
                 "FlowCoach <no-reply@flowcoach.local>".into()
@@ -249,6 +252,20 @@ impl LocalConfig {
             data_dir,
         })
     }
+}
+
+/// `FLOWCOACH_STAGE_TIMEOUT_SECS`: the longest one pipeline stage may run.
+/// Locally it bounds every stage; on Lambda it is the cap when the
+/// invocation's own deadline is further away.
+pub fn stage_timeout_from_env() -> Result<Duration, ConfigError> {
+    let secs = parse_env("FLOWCOACH_STAGE_TIMEOUT_SECS", 600u64)?;
+    if secs == 0 {
+        return Err(ConfigError::Invalid {
+            name: "FLOWCOACH_STAGE_TIMEOUT_SECS",
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 /// The local token-signing secret: generated once and kept in the data folder
@@ -306,6 +323,7 @@ mod tests {
             model_dir: PathBuf::from("/models"),
             worker_concurrency: 2,
             visibility_timeout: Duration::from_secs(300),
+            stage_timeout: Duration::from_secs(600),
             max_attempts: 5,
             mail_from: "FlowCoach <no-reply@flowcoach.local>".into(),
             token_max_lifetime: Duration::from_secs(30 * 24 * 3600),

@@ -26,6 +26,8 @@ pub struct TestAppOptions {
     pub embedder: Arc<dyn Embedder>,
     pub max_attempts: i32,
     pub visibility_timeout: Duration,
+    /// The deadline of one stage.
+    pub stage_timeout: Duration,
     /// Start workers, inbox watcher and schedule tick (off: the test drives the queue).
     pub background: bool,
     /// Connect the runtime through a [`WireWatch`] relay (`TestApp::wire`).
@@ -41,6 +43,7 @@ impl Default for TestAppOptions {
             embedder: shared_model(),
             max_attempts: 5,
             visibility_timeout: Duration::from_secs(30),
+            stage_timeout: Duration::from_secs(120),
             background: true,
             watch_wire: false,
             http: HttpSettings::default(),
@@ -112,6 +115,7 @@ impl TestApp {
             model_dir: default_model_dir(),
             worker_concurrency: 2,
             visibility_timeout: options.visibility_timeout,
+            stage_timeout: options.stage_timeout,
             max_attempts: options.max_attempts,
             mail_from: "FlowCoach <no-reply@flowcoach.test>".into(),
             token_max_lifetime: Duration::from_secs(30 * 24 * 3600),

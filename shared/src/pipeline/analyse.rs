@@ -35,7 +35,7 @@ pub(super) async fn run(
         .analyse(&request)
         .await
         .map_err(|e| match e {
-            AnalystError::Transient(reason) => StageError::Retryable(reason),
+            transient @ AnalystError::Transient(_) => StageError::Retryable(transient.into()),
             AnalystError::Permanent(reason) => StageError::Permanent(reason),
         })?;
 
@@ -110,7 +110,7 @@ async fn build_request(
         .await?
         .get(0),
     )
-    .map_err(|e| StageError::Retryable(format!("stored speaker map is unreadable: {e}")))?;
+    .map_err(|e| StageError::Retryable(format!("stored speaker map is unreadable: {e}").into()))?;
     let role_of = |label: &str| {
         speakers
             .iter()

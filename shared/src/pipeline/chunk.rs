@@ -27,9 +27,9 @@ pub(super) async fn run(
     let metrics = transcript::metrics(&parsed);
     let pieces = transcript::chunk(&parsed, &ChunkConfig::default());
     let speakers_json = serde_json::to_value(&speaker_map.assignments)
-        .map_err(|e| StageError::Retryable(e.to_string()))?;
+        .map_err(|e| StageError::Retryable(e.into()))?;
     let metrics_json =
-        serde_json::to_value(&metrics).map_err(|e| StageError::Retryable(e.to_string()))?;
+        serde_json::to_value(&metrics).map_err(|e| StageError::Retryable(e.into()))?;
     let duration_seconds = metrics
         .duration_ms
         .and_then(|ms| i32::try_from(ms / 1000).ok());

@@ -26,7 +26,7 @@ pub(super) async fn run(
             .embedder
             .embed(&texts)
             .await
-            .map_err(|e| StageError::Retryable(e.to_string()))
+            .map_err(|e| StageError::Retryable(e.into()))
     };
 
     // Each batch is stored as soon as it is computed (inserts are idempotent),

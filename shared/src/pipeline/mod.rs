@@ -9,9 +9,13 @@ mod embed;
 mod notify;
 pub mod speakers;
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
+use futures::FutureExt;
 use tracing::Instrument;
+
+use crate::telemetry::error_chain;
 
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
@@ -43,12 +47,16 @@ pub struct PipelineSettings {
     pub mail_from: String,
 }
 
+/// A boxed error that keeps its `source()` chain for the logs.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Why a stage did not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum StageError {
-    /// Infrastructure trouble; the same message may well succeed later.
-    #[error("{0}")]
-    Retryable(String),
+    /// Infrastructure trouble; the same message may well succeed later. The
+    /// cause is kept whole, so the log can show its chain ([`error_chain`]).
+    #[error(transparent)]
+    Retryable(BoxError),
     /// The input itself is the problem; retrying cannot help. The text is
     /// shown to the coach, so it says what to do.
     #[error("{0}")]
@@ -59,24 +67,55 @@ impl StageError {
     pub fn is_retryable(&self) -> bool {
         matches!(self, Self::Retryable(_))
     }
+
+    /// The text recorded for this failure: the whole chain of a retryable
+    /// cause, the coach's reason of a permanent one.
+    pub fn describe(&self) -> String {
+        error_chain(self)
+    }
 }
 
 impl From<StoreError> for StageError {
     fn from(error: StoreError) -> Self {
-        Self::Retryable(error.to_string())
+        Self::Retryable(Box::new(error))
     }
 }
 
 impl From<deadpool_postgres::PoolError> for StageError {
     fn from(error: deadpool_postgres::PoolError) -> Self {
-        Self::Retryable(format!("database pool: {error}"))
+        StoreError::Pool(error).into()
     }
 }
 
 impl From<tokio_postgres::Error> for StageError {
     fn from(error: tokio_postgres::Error) -> Self {
-        Self::Retryable(format!("database: {error}"))
+        StoreError::Db(error).into()
     }
+}
+
+/// A stage stopped at its deadline.
+#[derive(Debug, thiserror::Error)]
+#[error("the {stage} step did not finish within {}", seconds(*.limit))]
+pub struct DeadlineExceeded {
+    pub stage: PipelineStage,
+    pub limit: std::time::Duration,
+}
+
+fn seconds(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs_f64();
+    if secs >= 1.0 && duration.subsec_millis() == 0 {
+        format!("{secs:.0} s")
+    } else {
+        format!("{secs:.1} s")
+    }
+}
+
+/// The reason shown when a stage panicked: a bug, so retrying cannot help.
+pub fn panicked_reason(stage: PipelineStage) -> String {
+    format!(
+        "An internal error stopped the {stage} step. It will not be retried on its own: \
+         reprocess the session, and if it fails again, report it to support."
+    )
 }
 
 /// What a stage did with its message.
@@ -120,12 +159,55 @@ impl Pipeline {
                         "stage failed; reason recorded on the session"
                     )
                 }
-                Err(error) => tracing::warn!(retryable = true, elapsed_ms, %error, "stage failed"),
+                Err(error) => tracing::warn!(
+                    retryable = true,
+                    elapsed_ms,
+                    error = %error_chain(error),
+                    "stage failed"
+                ),
             }
             result
         }
         .instrument(span)
         .await
+    }
+
+    /// Runs the stage with the guards every runtime needs. Past `deadline` the
+    /// stage is dropped, which frees its worker; that counts as a retryable
+    /// failure (a slow dependency may answer next time). A panic is contained
+    /// and is a permanent failure of this session only: retrying a bug cannot help.
+    pub async fn run_guarded(
+        &self,
+        message: &StageMessage,
+        deadline: std::time::Duration,
+    ) -> Result<StageOutcome, StageError> {
+        let stage = AssertUnwindSafe(self.run(message)).catch_unwind();
+        match tokio::time::timeout(deadline, stage).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_panic)) => {
+                // The panic hook has printed the message and location; the payload
+                // may quote session data, so it is not repeated here.
+                tracing::error!(
+                    stage = %message.stage,
+                    session_id = %message.session_id,
+                    "stage panicked; failing the session"
+                );
+                Err(StageError::Permanent(panicked_reason(message.stage)))
+            }
+            Err(_elapsed) => {
+                let error = DeadlineExceeded {
+                    stage: message.stage,
+                    limit: deadline,
+                };
+                tracing::warn!(
+                    stage = %message.stage,
+                    session_id = %message.session_id,
+                    %error,
+                    "stage stopped at its deadline"
+                );
+                Err(StageError::Retryable(Box::new(error)))
+            }
+        }
     }
 
     /// Marks the session `failed` at this stage with a reason a person can act on.
@@ -214,7 +296,7 @@ impl Pipeline {
             self.queue
                 .send(&message.for_stage(next))
                 .await
-                .map_err(|e| StageError::Retryable(e.to_string()))?;
+                .map_err(|e| StageError::Retryable(e.into()))?;
         }
         Ok(())
     }
@@ -246,7 +328,7 @@ impl Pipeline {
                     }
                     .to_string(),
                 ),
-                other => StageError::Retryable(other.to_string()),
+                other => StageError::Retryable(other.into()),
             })?;
         let parsed = transcript::parse(&bytes, info.filename.as_deref())
             .map_err(|e| StageError::Permanent(e.to_string()))?;
@@ -288,4 +370,44 @@ pub async fn redrive(db: &Pool, queue: Option<&str>) -> Result<usize, StoreError
         }
     }
     Ok(redriven.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("could not reach the model endpoint")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn a_retryable_failure_keeps_its_whole_cause_chain() {
+        let cause =
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let error = StageError::Retryable(Box::new(Outer(cause)));
+        assert_eq!(
+            error.describe(),
+            "could not reach the model endpoint: connection refused"
+        );
+        assert!(
+            std::error::Error::source(&error).is_some(),
+            "the cause is kept, not flattened"
+        );
+    }
+
+    #[test]
+    fn a_deadline_reads_in_seconds() {
+        let error = |limit| DeadlineExceeded {
+            stage: PipelineStage::Analyse,
+            limit,
+        };
+        assert_eq!(
+            error(std::time::Duration::from_secs(300)).to_string(),
+            "the analyse step did not finish within 300 s"
+        );
+        assert_eq!(
+            error(std::time::Duration::from_millis(300)).to_string(),
+            "the analyse step did not finish within 0.3 s"
+        );
+    }
 }

@@ -48,7 +48,9 @@ pub(super) async fn run(
                         "The ready notice to {} could not be sent: {reason}.",
                         coach.email
                     )),
-                    MailError::Unavailable(reason) => StageError::Retryable(reason),
+                    unavailable @ MailError::Unavailable(_) => {
+                        StageError::Retryable(unavailable.into())
+                    }
                 });
             }
         },

@@ -91,6 +91,7 @@ impl LocalRuntime {
         };
         let worker_settings = WorkerSettings {
             visibility_timeout: config.visibility_timeout,
+            stage_timeout: config.stage_timeout,
             ..WorkerSettings::default()
         };
         Ok(Self {

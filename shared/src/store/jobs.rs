@@ -25,6 +25,7 @@ pub struct DeadJob {
     pub id: Uuid,
     pub queue: String,
     pub payload: serde_json::Value,
+    pub attempts: i32,
     pub last_error: Option<String>,
 }
 
@@ -68,7 +69,9 @@ pub async fn enqueue(
     Ok(inserted == 1)
 }
 
-/// Claims the next due job of the given queues, or one whose lease expired.
+/// Claims the next due job of the given queues, or one whose lease expired
+/// (its worker died: that attempt counts, so a job that kills its worker
+/// cannot loop forever).
 pub async fn claim(
     db: &impl Executor,
     queues: &[&str],
@@ -98,6 +101,24 @@ pub async fn claim(
         max_attempts: r.get(4),
         lease_token: token,
     }))
+}
+
+/// Extends a running job's lease by `lease` from now: the heartbeat of a
+/// worker that is still on it. False when the lease was lost (taken over,
+/// buried or released), so the worker knows the job is no longer its own.
+pub async fn renew(
+    db: &impl Executor,
+    job: &ClaimedJob,
+    lease: Duration,
+) -> Result<bool, StoreError> {
+    let updated = db
+        .exec(
+            "UPDATE jobs SET lease_expires_at = now() + $3::bigint * interval '1 millisecond', updated_at = now()
+              WHERE id = $1 AND lease_token = $2 AND status = 'running'",
+            &[&job.id, &job.lease_token, &millis(lease)],
+        )
+        .await?;
+    Ok(updated == 1)
 }
 
 /// Marks a job done; false when the lease was lost to another worker.
@@ -153,14 +174,15 @@ pub async fn release(db: &impl Executor, job: &ClaimedJob) -> Result<bool, Store
 }
 
 /// Jobs whose worker died on their last attempt can never be claimed again:
-/// park them as dead so they show up for `redrive`.
+/// park them as dead so they show up for `redrive`. A live worker renews its
+/// lease, so only a job nobody is running any more has one that expired.
 pub async fn bury_expired(db: &impl Executor) -> Result<Vec<DeadJob>, StoreError> {
     let rows = db
         .fetch_all(
             "UPDATE jobs SET status = 'dead', lease_token = NULL, lease_expires_at = NULL, updated_at = now(),
                  last_error = COALESCE(last_error || '; ', '') || 'the worker stopped before finishing its last attempt'
               WHERE status = 'running' AND lease_expires_at < now() AND attempts >= max_attempts
-              RETURNING id, queue, payload, last_error",
+              RETURNING id, queue, payload, attempts, last_error",
             &[],
         )
         .await?;
@@ -172,7 +194,8 @@ fn dead_from_row(r: &tokio_postgres::Row) -> DeadJob {
         id: r.get(0),
         queue: r.get(1),
         payload: r.get(2),
-        last_error: r.get(3),
+        attempts: r.get(3),
+        last_error: r.get(4),
     }
 }
 
@@ -182,7 +205,7 @@ pub async fn list_dead(
 ) -> Result<Vec<DeadJob>, StoreError> {
     let rows = db
         .fetch_all(
-            "SELECT id, queue, payload, last_error FROM jobs
+            "SELECT id, queue, payload, attempts, last_error FROM jobs
               WHERE status = 'dead' AND ($1::text IS NULL OR queue = $1) ORDER BY updated_at",
             &[&queue],
         )
@@ -199,7 +222,7 @@ pub async fn redrive(db: &impl Executor, queue: Option<&str>) -> Result<Vec<Dead
               WHERE j.status = 'dead' AND ($1::text IS NULL OR j.queue = $1)
                 AND (j.dedup_key IS NULL OR NOT EXISTS (
                      SELECT 1 FROM jobs t WHERE t.dedup_key = j.dedup_key AND t.status IN ('queued', 'running')))
-              RETURNING j.id, j.queue, j.payload, j.last_error",
+              RETURNING j.id, j.queue, j.payload, j.attempts, j.last_error",
             &[&queue],
         )
         .await?;

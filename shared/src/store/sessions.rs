@@ -431,6 +431,8 @@ pub async fn enter_stage(
     Ok(updated == 1)
 }
 
+/// Fails the session at `stage`, unless another attempt has finished that
+/// stage (or the whole session) meanwhile: a late failure flips nothing.
 pub async fn mark_failed(
     db: &impl Executor,
     coach: CoachId,
@@ -443,7 +445,9 @@ pub async fn mark_failed(
         .exec(
             "UPDATE sessions SET status = 'failed', stage = NULL, failure_stage = $4, failure_reason = $5,
                  updated_at = now()
-             WHERE coach_id = $1 AND id = $2 AND generation = $3",
+             WHERE coach_id = $1 AND id = $2 AND generation = $3 AND status <> 'ready'
+               AND NOT EXISTS (SELECT 1 FROM stage_runs r
+                                WHERE r.session_id = $2 AND r.generation = $3 AND r.stage = $4)",
             &[&coach.0, &session, &generation, &stage, &reason],
         )
         .await?;

@@ -107,8 +107,9 @@ impl Harness {
                     ingest: &self.runtime.ingest,
                     stage,
                     max_receive_count: self.max_receive_count,
+                    stage_timeout: Duration::from_secs(120),
                 };
-                let response = handler.handle(to_lambda_event(&messages)).await;
+                let response = handler.handle(to_lambda_event(&messages), None).await;
                 for message in &messages {
                     let failed = response
                         .batch_item_failures

@@ -8,7 +8,7 @@ use flowcoach_core::runtime::local::LocalRuntime;
 use flowcoach_tests::fixtures::{shared_transcript, workspace_root};
 use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};
 
-use crate::support::{FlakyAnalyst, HELD_AT};
+use crate::support::{uploaded_session, FlakyAnalyst, ScriptedAnalyst, HELD_AT};
 
 async fn handle_batch(
     runtime: &LocalRuntime,
@@ -20,8 +20,9 @@ async fn handle_batch(
         ingest: &runtime.ingest,
         stage,
         max_receive_count: 5,
+        stage_timeout: std::time::Duration::from_secs(120),
     };
-    handler.handle(event).await
+    handler.handle(event, None).await
 }
 
 fn sample_event(stage: PipelineStage, coach: &str, session: &str) -> SqsEvent {
@@ -115,6 +116,117 @@ async fn a_permanent_failure_fails_the_session_at_once_instead_of_burning_retrie
         .await;
     assert_eq!(status["status"], "failed");
     assert_eq!(status["failure_stage"], "chunk");
+}
+
+#[tokio::test]
+async fn a_panicking_record_fails_its_session_and_the_rest_of_the_batch_succeeds() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        analyst: ScriptedAnalyst::taking(std::time::Duration::ZERO),
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let client = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let coach = coach.to_string();
+    let poisoned = uploaded_session(&app, &token, &client, "Poison", 1).await;
+    let healthy = uploaded_session(&app, &token, &client, "Check-in", 2).await;
+    for session in [&poisoned, &healthy] {
+        let chunked = handle_batch(
+            &app.runtime,
+            PipelineStage::Chunk,
+            sample_event(PipelineStage::Chunk, &coach, session),
+        )
+        .await;
+        assert!(chunked.batch_item_failures.is_empty());
+    }
+
+    // One batch: the poisoned record first, the healthy one after it.
+    let mut batch = sample_event(PipelineStage::Analyse, &coach, &poisoned);
+    let mut second = sample_event(PipelineStage::Analyse, &coach, &healthy).records[0].clone();
+    second.message_id = Some("second-record".into());
+    batch.records.push(second);
+    let response = handle_batch(&app.runtime, PipelineStage::Analyse, batch).await;
+    assert!(
+        response.batch_item_failures.is_empty(),
+        "a panic is permanent: acknowledged, not redelivered"
+    );
+
+    let (_, failed) = app
+        .get(&token, &format!("/v1/sessions/{poisoned}/status"))
+        .await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["failure_stage"], "analyse");
+    let reason = failed["failure_reason"].as_str().unwrap();
+    assert!(reason.contains("internal error"), "{reason}");
+    let (_, passed_on) = app
+        .get(&token, &format!("/v1/sessions/{healthy}/status"))
+        .await;
+    assert_eq!(passed_on["status"], "processing", "{passed_on}");
+    let healthy_id = uuid::Uuid::parse_str(&healthy).unwrap();
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM stage_runs WHERE stage = 'analyse' AND session_id = $1",
+            &[&healthy_id]
+        )
+        .await,
+        1,
+        "the record after the panic was analysed"
+    );
+}
+
+#[tokio::test]
+async fn a_record_past_its_deadline_is_retried_and_fails_its_session_on_the_last_receive() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        analyst: ScriptedAnalyst::hanging(),
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let CheckIn {
+        coach,
+        token,
+        session,
+        ..
+    } = app.check_in_with("s03.srt").await;
+    let coach = coach.to_string();
+    let chunked = handle_batch(
+        &app.runtime,
+        PipelineStage::Chunk,
+        sample_event(PipelineStage::Chunk, &coach, &session),
+    )
+    .await;
+    assert!(chunked.batch_item_failures.is_empty());
+
+    let handler = StageHandler {
+        pipeline: &app.runtime.pipeline,
+        ingest: &app.runtime.ingest,
+        stage: PipelineStage::Analyse,
+        max_receive_count: 1,
+        stage_timeout: std::time::Duration::from_secs(120),
+    };
+    // The invocation has little time left: the stage must stop before it does.
+    let invocation_deadline = std::time::SystemTime::now() + std::time::Duration::from_millis(1500);
+    let event = sample_event(PipelineStage::Analyse, &coach, &session);
+    let response = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        handler.handle(event, Some(invocation_deadline)),
+    )
+    .await
+    .expect("the handler returned before the invocation's deadline");
+    assert_eq!(
+        response.batch_item_failures.len(),
+        1,
+        "a timeout may pass: retried"
+    );
+    let (_, status) = app
+        .get(&token, &format!("/v1/sessions/{session}/status"))
+        .await;
+    assert_eq!(status["status"], "failed", "{status}");
+    let reason = status["failure_reason"].as_str().unwrap();
+    assert!(reason.contains("did not finish within"), "{reason}");
 }
 
 fn load(name: &str, replacements: &[(&str, &str)]) -> String {

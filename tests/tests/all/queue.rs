@@ -5,6 +5,9 @@ use std::time::Duration;
 use flowcoach_core::runtime::worker;
 use flowcoach_core::store::{jobs, Executor};
 use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};
+use tokio_util::sync::CancellationToken;
+
+use crate::support::ScriptedAnalyst;
 
 #[tokio::test]
 async fn a_job_whose_worker_died_is_picked_up_after_its_lease_expires() {
@@ -43,6 +46,71 @@ async fn a_job_whose_worker_died_is_picked_up_after_its_lease_expires() {
     assert_eq!(settled["status"], "ready", "{settled}");
     // The dead worker's late acknowledgement no longer counts.
     assert!(!jobs::ack(&db, &claimed).await.unwrap());
+    // Its expired lease was an attempt: a worker that dies is a failure.
+    assert_eq!(
+        app.count(
+            "SELECT attempts::bigint FROM jobs WHERE queue = 'stage-chunk'",
+            &[]
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_worker_task_dropped_mid_stage_stops_renewing_and_its_job_is_taken_over() {
+    let analyst = ScriptedAnalyst::hanging();
+    let app = TestApp::spawn_with(TestAppOptions {
+        analyst: analyst.clone(),
+        background: false,
+        visibility_timeout: Duration::from_millis(800),
+        ..TestAppOptions::default()
+    })
+    .await;
+    let CheckIn { token, session, .. } = app.check_in_with("s03.srt").await;
+    let runtime = &app.runtime;
+    let spawn_worker = |stop: &CancellationToken| {
+        tokio::spawn(worker::run(
+            runtime.pipeline.clone(),
+            runtime.worker_settings.clone(),
+            runtime.wake.clone(),
+            stop.clone(),
+        ))
+    };
+    let stop = CancellationToken::new();
+
+    // This worker chunks the session, then hangs in the analyst and dies there.
+    let dying = spawn_worker(&stop);
+    for _ in 0..300 {
+        if analyst.calls() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(analyst.calls(), 1, "the analyse stage is running");
+    dying.abort();
+    assert!(dying.await.unwrap_err().is_cancelled());
+
+    analyst
+        .hang
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let survivor = spawn_worker(&stop);
+    let settled = app
+        .wait_until_settled(&token, &session, Duration::from_secs(60))
+        .await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+    assert_eq!(analyst.calls(), 2, "taken over once its lease ran out");
+    assert_eq!(
+        app.count(
+            "SELECT attempts::bigint FROM jobs WHERE queue = 'stage-analyse'",
+            &[]
+        )
+        .await,
+        2,
+        "the dead worker's attempt counts"
+    );
+    stop.cancel();
+    survivor.await.unwrap();
 }
 
 #[tokio::test]
@@ -169,4 +237,36 @@ async fn graceful_shutdown_gives_back_the_lease_of_a_running_stage() {
     assert_eq!(status, "queued", "handed back for the next worker");
     assert_eq!(attempts, 0, "an interrupted attempt does not count");
     assert!(lease_cleared);
+}
+
+#[tokio::test]
+async fn a_renewed_lease_stays_invisible_and_is_never_buried() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let db = app.db.pool.get().await.unwrap();
+    // One attempt only: an expired lease would be buried at once.
+    jobs::enqueue(&db, "q", &serde_json::json!({}), None, 1, Duration::ZERO)
+        .await
+        .unwrap();
+    let lease = Duration::from_millis(1500);
+    let job = jobs::claim(&db, &["q"], lease).await.unwrap().unwrap();
+    for _ in 0..5 {
+        tokio::time::sleep(lease / 3).await;
+        assert!(jobs::renew(&db, &job, lease).await.unwrap());
+        assert!(jobs::bury_expired(&db).await.unwrap().is_empty());
+        assert!(jobs::claim(&db, &["q"], lease).await.unwrap().is_none());
+    }
+
+    // The worker stops renewing (it died): the lease runs out and the job is buried.
+    tokio::time::sleep(lease + Duration::from_millis(200)).await;
+    let buried = jobs::bury_expired(&db).await.unwrap();
+    assert_eq!(buried.len(), 1);
+    assert_eq!(buried[0].attempts, 1);
+    assert!(
+        !jobs::renew(&db, &job, lease).await.unwrap(),
+        "a lost lease is not renewed"
+    );
 }

@@ -52,3 +52,120 @@ impl Analyst for FlakyAnalyst {
 }
 
 pub use flowcoach_tests::app::HELD_AT;
+
+/// The local analyser with a script: every call takes `takes`; while `hang`
+/// is set a call never returns; a session titled `Poison…` makes it panic.
+pub struct ScriptedAnalyst {
+    pub takes: std::time::Duration,
+    pub hang: AtomicBool,
+    pub calls: AtomicUsize,
+}
+
+impl ScriptedAnalyst {
+    pub fn taking(takes: std::time::Duration) -> Arc<Self> {
+        Arc::new(Self {
+            takes,
+            hang: AtomicBool::new(false),
+            calls: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn hanging() -> Arc<Self> {
+        let analyst = Self::taking(std::time::Duration::ZERO);
+        analyst.hang.store(true, Ordering::SeqCst);
+        analyst
+    }
+
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+#[async_trait]
+impl Analyst for ScriptedAnalyst {
+    async fn analyse(&self, request: &AnalysisRequest) -> Result<Analysis, AnalystError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if request.session_title.starts_with("Poison") {
+            panic!("scripted analyst: a bug in the analyse step");
+        }
+        if self.hang.load(Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(self.takes).await;
+        LocalAnalyst.analyse(request).await
+    }
+}
+
+/// A session titled `title` with `client` as its participant and copy
+/// number `copy` of the shared `s03.srt` uploaded (the same bytes twice would
+/// be one transcript, so each copy ends in its own number of blank lines);
+/// returns its id.
+pub async fn uploaded_session(
+    app: &flowcoach_tests::TestApp,
+    token: &str,
+    client: &str,
+    title: &str,
+    copy: usize,
+) -> String {
+    let session = app
+        .create_session(token, title, HELD_AT, &[(client, None)])
+        .await;
+    let mut transcript = flowcoach_tests::fixtures::shared_transcript("s03.srt");
+    transcript.extend(std::iter::repeat_n(b'\n', copy));
+    let (status, body) = app.upload(token, &session, "s03.srt", transcript).await;
+    assert_eq!(status, 202, "{body}");
+    session
+}
+
+/// Polls the session's status until it is `ready`, failing the test at once
+/// if it is ever seen `failed` on the way.
+pub async fn wait_until_ready_never_failed(
+    app: &flowcoach_tests::TestApp,
+    token: &str,
+    session: &str,
+    timeout: std::time::Duration,
+) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let (status, body) = app
+            .get(token, &format!("/v1/sessions/{session}/status"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_ne!(
+            body["status"], "failed",
+            "shown failed while running: {body}"
+        );
+        if body["status"] == "ready" {
+            return body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "session {session} did not become ready: {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// An embedder that answers at once with the same unit vector, for tests
+/// where the model's time would blur what is measured.
+pub struct InstantEmbedder;
+
+#[async_trait]
+impl flowcoach_core::ai::embedder::Embedder for InstantEmbedder {
+    fn model_id(&self) -> &str {
+        "instant-test-embedder"
+    }
+
+    fn dimensions(&self) -> usize {
+        384
+    }
+
+    async fn embed(
+        &self,
+        texts: &[String],
+    ) -> Result<Vec<Vec<f32>>, flowcoach_core::ai::embedder::EmbedderError> {
+        let mut unit = vec![0.0; 384];
+        unit[0] = 1.0;
+        Ok(vec![unit; texts.len()])
+    }
+}
