@@ -1,9 +1,11 @@
 //! Test harness: a fresh PostgreSQL database per test (cloned from a migrated
-//! template), the local runtime on an ephemeral port, and helpers to drive it.
+//! template), the local runtime on an ephemeral port, and helpers to drive it;
+//! plus the scorer of the local analyser against the labelled fixtures.
 
 pub mod app;
 pub mod aws;
 pub mod database;
+pub mod evaluation;
 pub mod fixtures;
 pub mod wire;
 

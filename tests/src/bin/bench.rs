@@ -18,12 +18,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use flowcoach_core::ai::builtin_templates::{builtin_follow_up_templates, BuiltinTemplate};
 use flowcoach_core::ai::embedder::Embedder;
-use flowcoach_core::ai::local::evaluation::{
-    evaluate_against_labels, parse_labels, Counts, LabelFile, Report,
-};
 use flowcoach_core::ai::minilm::{default_model_dir, MiniLmEmbedder, MODEL_ID};
 use flowcoach_core::store::Executor;
 use flowcoach_core::transcript::{self, spoken_words, Chunk, ChunkConfig, Transcript, Utterance};
+use flowcoach_tests::evaluation::{
+    evaluate_against_labels, parse_labels, Counts, LabelFile, Report,
+};
 use flowcoach_tests::fixtures::shared_fixtures;
 use flowcoach_tests::{TestApp, TestAppOptions};
 use serde_json::json;

@@ -11,7 +11,6 @@
 
 mod commitments;
 pub mod due_dates;
-pub mod evaluation;
 mod follow_up;
 mod insights;
 mod metrics;
@@ -26,7 +25,7 @@ mod text;
 mod themes;
 
 #[cfg(test)]
-mod fixture_tests;
+mod analyst_tests;
 #[cfg(test)]
 pub(crate) mod test_support;
 

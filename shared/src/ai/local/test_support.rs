@@ -1,6 +1,4 @@
-//! Test helpers: small synthetic requests and the labelled fixtures.
-
-use std::path::PathBuf;
+//! Test helpers: small synthetic requests.
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -9,7 +7,7 @@ use crate::ai::analyst::{
     AnalysisRequest, AttributedUtterance, ClientParticipant, FollowUpTemplate, SpeakerRole,
 };
 use crate::ai::builtin_templates::builtin_follow_up_templates;
-use crate::transcript::model::{CoachingMetrics, Transcript};
+use crate::transcript::model::CoachingMetrics;
 
 pub(crate) const COACH_NAME: &str = "Cora Coach";
 pub(crate) const CLIENT_NAME: &str = "Casey Client";
@@ -23,8 +21,16 @@ pub(crate) fn default_template() -> FollowUpTemplate {
     builtin_follow_up_templates()[0].to_follow_up_template()
 }
 
+/// A client id derived from the name (FNV-1a), so one name is one client.
 pub(crate) fn client_id_of(name: &str) -> Uuid {
-    super::evaluation::stable_client_id(name)
+    let hash = |seed: u64| {
+        name.bytes().fold(seed, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    Uuid::from_u128(
+        (u128::from(hash(0xcbf2_9ce4_8422_2325)) << 64) | u128::from(hash(0x8422_2325_cbf2_9ce4)),
+    )
 }
 
 /// A one-to-one session: speaker "Coach" is the coach, "Client" the client.
@@ -89,22 +95,4 @@ pub(crate) fn request_with(client_names: &[&str], lines: &[(&str, &str)]) -> Ana
         },
         next_session_on: None,
     }
-}
-
-/// `CARGO_MANIFEST_DIR/../../shared/fixtures`, or `FLOWCOACH_FIXTURES`.
-pub(crate) fn fixtures_dir() -> PathBuf {
-    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if beside.join("labels.json").exists() {
-        return beside;
-    }
-    std::env::var_os("FLOWCOACH_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or(beside)
-}
-
-/// A fixture transcript parsed by the product parser.
-pub(crate) fn parse_fixture(file: &str) -> Transcript {
-    let bytes =
-        std::fs::read(fixtures_dir().join("transcripts").join(file)).expect("fixture readable");
-    crate::transcript::parse(&bytes, Some(file)).expect("fixture parses")
 }

@@ -1,14 +1,18 @@
-//! Scoring an analyser against labelled sessions (the fixtures'
+//! Scoring the local analyser against labelled sessions (the fixtures'
 //! `labels.json`): commitment and risk precision/recall plus the hard rules
 //! (no retracted commitment extracted, no false-positive risk flagged, every
-//! urgent risk found). Used by the tests and by the benchmark binary, which
-//! passes transcripts parsed by the real parser.
+//! urgent risk found). Used by the fixture tests and by the benchmark binary;
+//! it lives here, not in the product crate, so no Lambda ships scoring code.
 //!
 //! Matching: a predicted commitment matches a label when the owner is the
 //! same and the quotes overlap (one contains the other, or their content
 //! words have Jaccard ≥ 0.3) or the texts' content words have Jaccard ≥ 0.3.
 //! A risk flag matches when the speaker is the same and the category or the
 //! quote overlaps.
+//!
+//! The scorer tokenises on its own (see [`words`] and [`content_words`]), so
+//! a change to the analyser's tokeniser shows in the figures instead of
+//! moving the yardstick with it.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -17,14 +21,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::ai::analyst::{
+use flowcoach_core::ai::analyst::{
     Analysis, AnalysisRequest, AttributedUtterance, ClientParticipant, Commitment,
     FollowUpTemplate, RiskFlag, RiskSeverity, SpeakerRole,
 };
-use crate::transcript::model::{CoachingMetrics, Transcript, Utterance};
-
-use super::text::{content_set, jaccard, words};
-use super::LocalAnalyst;
+use flowcoach_core::ai::local::LocalAnalyst;
+use flowcoach_core::transcript::{self, CoachingMetrics, Transcript, Utterance};
 
 /// Quotes or texts sharing this much of their content words are the same.
 pub const MATCH_JACCARD: f64 = 0.3;
@@ -154,7 +156,7 @@ pub fn request_for(
 
 /// Runs the local analyser on every labelled session and scores it.
 /// `transcript_for` supplies each session's parsed transcript (e.g. the
-/// fixture file through [`crate::transcript::parse`]); every client gets
+/// fixture file through [`transcript::parse`]); every client gets
 /// `template`.
 pub fn evaluate_against_labels<E: fmt::Display>(
     labels: &LabelFile,
@@ -163,10 +165,9 @@ pub fn evaluate_against_labels<E: fmt::Display>(
 ) -> Result<Report, String> {
     let mut report = Report::default();
     for session in &labels.sessions {
-        let transcript =
-            transcript_for(session).map_err(|e| format!("session {}: {e}", session.id))?;
-        let mut request = request_for(session, &transcript.utterances, template);
-        request.metrics = crate::transcript::metrics(&transcript);
+        let parsed = transcript_for(session).map_err(|e| format!("session {}: {e}", session.id))?;
+        let mut request = request_for(session, &parsed.utterances, template);
+        request.metrics = transcript::metrics(&parsed);
         let analysis = LocalAnalyst
             .analyse_now(&request)
             .map_err(|e| format!("session {}: {e}", session.id))?;
@@ -315,8 +316,11 @@ fn commitment_similarity(predicted: &Commitment, label: &LabelledCommitment) -> 
     if !same_person(&predicted.owner, &label.owner) {
         return None;
     }
-    let quote = jaccard(&content_set(&predicted.quote), &content_set(&label.quote));
-    let text = jaccard(&content_set(&predicted.text), &content_set(&label.text));
+    let quote = jaccard(
+        &content_words(&predicted.quote),
+        &content_words(&label.quote),
+    );
+    let text = jaccard(&content_words(&predicted.text), &content_words(&label.text));
     let contained = contains_either(&predicted.quote, &label.quote);
     let best = quote.max(text).max(if contained { 1.0 } else { 0.0 });
     (best >= MATCH_JACCARD).then_some(best)
@@ -339,7 +343,7 @@ fn is_urgent_label(label: &LabelledRisk) -> bool {
 }
 
 fn quotes_overlap(a: &str, b: &str) -> bool {
-    contains_either(a, b) || jaccard(&content_set(a), &content_set(b)) >= MATCH_JACCARD
+    contains_either(a, b) || jaccard(&content_words(a), &content_words(b)) >= MATCH_JACCARD
 }
 
 fn contains_either(a: &str, b: &str) -> bool {
@@ -365,6 +369,71 @@ fn phrase_of(value: &serde_json::Value) -> Option<String> {
         _ => None,
     }
 }
+
+// ---------------------------------------------------------------------------
+// The scorer's tokenisation
+
+/// Word tokens as written: letters, digits, inner apostrophes and hyphens.
+fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    let edge = |c: char| c == '\'' || c == '’' || c == '-';
+    text.split(move |c: char| !(c.is_alphanumeric() || edge(c)))
+        .map(move |token| token.trim_matches(edge))
+        .filter(|token| !token.is_empty())
+}
+
+/// A token lower-cased, typographic apostrophes read as `'`.
+fn lower(token: &str) -> String {
+    token.replace('’', "'").to_lowercase()
+}
+
+fn words(text: &str) -> Vec<String> {
+    tokens(text).map(lower).collect()
+}
+
+/// Content words: tokens of three letters or more (or a two-letter acronym
+/// such as "HR"), possessive `'s` removed, that are neither numbers nor
+/// [`FUNCTION_WORDS`].
+fn content_words(text: &str) -> BTreeSet<String> {
+    tokens(text)
+        .filter_map(|token| {
+            let acronym = token.len() == 2 && token.chars().all(|c| c.is_ascii_uppercase());
+            let word = lower(token);
+            let word = word.strip_suffix("'s").map(str::to_string).unwrap_or(word);
+            let meaningful = word.chars().count() >= 3
+                && !word.chars().all(|c| c.is_ascii_digit())
+                && !FUNCTION_WORDS.contains(&word.as_str());
+            (acronym || meaningful).then_some(word)
+        })
+        .collect()
+}
+
+/// Jaccard similarity of two word sets (0 when both are empty).
+fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
+    }
+    a.intersection(b).count() as f64 / a.union(b).count() as f64
+}
+
+/// English function words, contractions and conversational fillers: words
+/// that say nothing about what a commitment or a risk is about.
+#[rustfmt::skip]
+const FUNCTION_WORDS: &[&str] = &[
+    "about", "actually", "after", "again", "all", "also", "and", "any", "anyway", "are",
+    "aren't", "back", "basically", "because", "been", "before", "being", "both", "but", "can",
+    "can't", "cannot", "could", "couldn't", "did", "didn't", "does", "doesn't", "doing", "don't",
+    "down", "each", "even", "for", "from", "get", "going", "gonna", "got", "had", "has", "have",
+    "having", "he'd", "he'll", "he's", "her", "here", "him", "his", "honestly", "how", "i'd",
+    "i'll", "i'm", "i've", "into", "isn't", "it'd", "it'll", "it's", "its", "just", "kind",
+    "know", "let", "let's", "like", "maybe", "mean", "might", "mine", "more", "much", "must",
+    "myself", "need", "not", "now", "off", "okay", "one", "only", "other", "our", "out", "over",
+    "probably", "really", "she", "she'd", "she'll", "she's", "should", "some", "something",
+    "sort", "still", "sure", "than", "that", "that's", "the", "their", "them", "then", "there",
+    "these", "they", "they'll", "they're", "thing", "things", "think", "this", "those", "too",
+    "try", "uh", "um", "very", "want", "was", "wasn't", "we'll", "we're", "well", "were", "what",
+    "when", "where", "which", "while", "who", "why", "will", "with", "won't", "would",
+    "wouldn't", "yeah", "yes", "you", "you'd", "you'll", "you're", "your", "yourself",
+];
 
 /// Totals over sessions, printable as the benchmark's report.
 #[derive(Debug, Clone, Default)]

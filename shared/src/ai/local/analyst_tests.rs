@@ -1,110 +1,12 @@
-//! End-to-end tests of the local analyser: the labelled fixtures (precision
-//! and recall floors), determinism and group-session follow-ups.
+//! End-to-end tests of the local analyser on synthetic requests: group-session
+//! follow-ups, dates, template errors and a crisis. The labelled fixtures are
+//! scored by the tests crate (`tests/tests/all/analysis_fixtures.rs`).
 
-use crate::ai::analyst::{Analysis, Analyst, RiskSeverity};
+use crate::ai::analyst::RiskSeverity;
 use crate::ai::builtin_templates::builtin_follow_up_templates;
 
-use super::evaluation::{evaluate_against_labels, parse_labels, request_for};
-use super::test_support::{
-    client_id_of, default_template, fixtures_dir, one_to_one_request, parse_fixture, request_with,
-    COACH_NAME,
-};
+use super::test_support::{client_id_of, one_to_one_request, request_with, COACH_NAME};
 use super::LocalAnalyst;
-
-fn fixture_analyses() -> Vec<(String, Analysis)> {
-    let dir = fixtures_dir();
-    let labels = std::fs::read_to_string(dir.join("labels.json")).expect("labels.json readable");
-    let labels = parse_labels(&labels).expect("labels.json parses");
-    labels
-        .sessions
-        .iter()
-        .map(|session| {
-            let transcript = parse_fixture(&session.file);
-            let mut request = request_for(session, &transcript.utterances, &default_template());
-            request.metrics = crate::transcript::metrics(&transcript);
-            let analysis = LocalAnalyst.analyse_now(&request).expect("analysis");
-            assert_eq!(analysis.follow_ups.len(), request.clients.len());
-            (session.id.clone(), analysis)
-        })
-        .collect()
-}
-
-#[test]
-fn fixture_precision_and_recall_floors() {
-    let dir = fixtures_dir();
-    let labels = std::fs::read_to_string(dir.join("labels.json")).expect("labels.json readable");
-    let labels = parse_labels(&labels).expect("labels.json parses");
-    let report = evaluate_against_labels(&labels, &default_template(), |session| {
-        let bytes = std::fs::read(dir.join("transcripts").join(&session.file))
-            .map_err(|e| e.to_string())?;
-        crate::transcript::parse(&bytes, Some(&session.file)).map_err(|e| e.to_string())
-    })
-    .expect("evaluation runs");
-    eprintln!("{report}");
-    if std::env::var_os("FLOWCOACH_SHOW_ANALYSES").is_some() {
-        for (id, analysis) in fixture_analyses() {
-            eprintln!(
-                "===== {id}\n{}",
-                serde_json::to_string_pretty(&analysis).unwrap_or_default()
-            );
-        }
-    }
-    let commitments = report.commitments();
-    assert!(
-        commitments.recall() >= 0.5,
-        "commitment recall {commitments:?}"
-    );
-    assert!(
-        commitments.precision() >= 0.5,
-        "commitment precision {commitments:?}"
-    );
-    assert!(
-        report.retracted_extracted().is_empty(),
-        "{:?}",
-        report.retracted_extracted()
-    );
-    assert!(
-        report.false_positives_flagged().is_empty(),
-        "{:?}",
-        report.false_positives_flagged()
-    );
-    assert!(
-        report.urgent_missed().is_empty(),
-        "{:?}",
-        report.urgent_missed()
-    );
-}
-
-#[tokio::test]
-async fn analysis_is_deterministic() {
-    let dir = fixtures_dir();
-    let labels = parse_labels(
-        &std::fs::read_to_string(dir.join("labels.json")).expect("labels.json readable"),
-    )
-    .expect("labels parse");
-    for session in &labels.sessions {
-        let transcript = parse_fixture(&session.file);
-        let mut request = request_for(session, &transcript.utterances, &default_template());
-        request.metrics = crate::transcript::metrics(&transcript);
-        let first = LocalAnalyst.analyse(&request).await.expect("analysis");
-        let second = LocalAnalyst
-            .analyse(&request.clone())
-            .await
-            .expect("analysis");
-        assert_eq!(first, second);
-        assert_eq!(first.model, "local-extractive-v1");
-        assert!((3..=6).contains(&first.themes.len()), "{:?}", first.themes);
-        assert!(!first.overview.is_empty());
-        assert!(!first.coach_observations.is_empty());
-        for insight in &first.client_insights {
-            assert!(
-                (2..=4).contains(&insight.insights.len()),
-                "{:?}",
-                insight.insights
-            );
-        }
-    }
-}
 
 #[test]
 fn group_session_gets_one_draft_per_client_without_leakage() {
