@@ -443,7 +443,10 @@ impl Ingest {
             .and_then(|f| f.split('.').next())
             .and_then(|stem| Uuid::parse_str(stem).ok());
         let db = self.db.get().await?;
-        if sessions::find_by_object_key(&db, coach, key).await?.is_some() {
+        if sessions::find_by_object_key(&db, coach, key)
+            .await?
+            .is_some()
+        {
             return Ok(());
         }
         let session_id = match named_session {

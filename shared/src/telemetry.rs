@@ -61,7 +61,10 @@ mod tests {
     #[test]
     fn the_chain_names_every_cause_once() {
         let error = Outer(std::io::Error::other("disk full"));
-        assert_eq!(error_chain(&error), "could not store the transcript: disk full");
+        assert_eq!(
+            error_chain(&error),
+            "could not store the transcript: disk full"
+        );
         let repeating = Repeating(std::io::Error::other("timed out"));
         assert_eq!(error_chain(&repeating), "queue unavailable: timed out");
     }

@@ -11,10 +11,10 @@ use tracing::Instrument;
 
 use crate::domain::PipelineStage;
 use crate::pipeline::{exhausted_reason, Pipeline, StageError};
-use crate::telemetry::error_chain;
 use crate::ports::StageMessage;
 use crate::store::jobs::{self, ClaimedJob, FailureOutcome};
 use crate::store::StoreError;
+use crate::telemetry::error_chain;
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {

@@ -222,7 +222,12 @@ async fn an_oversize_object_in_the_bucket_is_refused_unread_with_its_reason_once
     let key = format!("transcripts/{coach}/2026-10-19 marathon.txt");
     let line = "Dana Whitfield: And how did that feel for you this week?\n";
     let big = line.repeat(4 * 1024 * 1024 / line.len() + 1).into_bytes();
-    harness.runtime.objects.put(&key, big, "text/plain").await.unwrap();
+    harness
+        .runtime
+        .objects
+        .put(&key, big, "text/plain")
+        .await
+        .unwrap();
 
     let settled = |sessions: &[sessions::Session]| {
         !sessions.is_empty() && sessions.iter().all(|s| s.status.as_str() == "failed")
@@ -237,7 +242,12 @@ async fn an_oversize_object_in_the_bucket_is_refused_unread_with_its_reason_once
     assert!(reason.contains("4 MB limit"), "{reason}");
     assert_eq!(session.title, "marathon");
     assert!(session.held_at.to_rfc3339().starts_with("2026-10-19"));
-    assert_eq!(harness.count("SELECT count(*) FROM chunks").await, 0);
+    assert_eq!(
+        harness
+            .count("SELECT count(*) FROM transcript_chunks")
+            .await,
+        0
+    );
 
     // Redelivered, the notification refuses nothing new.
     let notification = chunk_bodies

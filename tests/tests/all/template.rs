@@ -39,8 +39,8 @@ const DATA_SERVICES: [&str; 7] = [
     "ses",
     "sns",
 ];
-/// Routes served without authentication.
-const PUBLIC_ROUTES: [&str; 3] = ["/healthz", "/readyz", "/v1/openapi.json"];
+/// Routes without the JWT authorizer; the session page shows no session data.
+const PUBLIC_ROUTES: [&str; 4] = ["/healthz", "/readyz", "/v1/openapi.json", "/sessions/{id}"];
 /// The bucket prefix functions may touch.
 const TRANSCRIPTS_PREFIX: &str = "transcripts/*";
 const SQS_CONSUME: [&str; 4] = [
