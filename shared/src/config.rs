@@ -285,7 +285,7 @@ fn local_jwt_secret(data_dir: &std::path::Path) -> Result<Secret, ConfigError> {
     };
     std::fs::create_dir_all(data_dir).map_err(io)?;
     let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    rand::rng().fill_bytes(&mut bytes);
     let secret = hex::encode(bytes);
     write_private_file(&path, secret.as_bytes()).map_err(io)?;
     Ok(Secret::new(secret))

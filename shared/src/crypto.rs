@@ -1,6 +1,10 @@
-//! TLS set-up. Both `ring` (via jsonwebtoken and reqwest) and `aws-lc-rs`
-//! (via the AWS SDK) end up in the tree; rustls then refuses to guess and
-//! panics unless one provider is installed process-wide before first use.
+//! TLS set-up: rustls has one crypto provider, aws-lc-rs (the AWS SDK's).
+//! reqwest is built without its ring provider, so it uses the process-wide
+//! one installed here; call this before building any TLS client.
+//!
+//! `ring` is still in the tree as a plain crypto library, not as a rustls
+//! provider: tokio-postgres-rustls hashes certificates with it for channel
+//! binding, and jsonwebtoken 9 signs HS256 with it.
 
 /// Installs aws-lc-rs as the process's rustls provider. Idempotent.
 pub fn install_tls_provider() {

@@ -52,7 +52,7 @@ impl TranscriptUploads for DirectUploads {
         session: Uuid,
         filename: &str,
     ) -> Result<UploadTarget, ApiError> {
-        let mut url = reqwest::Url::parse(&format!(
+        let mut url = url::Url::parse(&format!(
             "{}/v1/sessions/{session}/transcript",
             self.public_url
         ))

@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use serde_yaml::{Mapping, Value};
+use serde_norway::{Mapping, Value};
 
 /// The pipeline, in order: each stage sends only to the next one's queue.
 const PIPELINE: [&str; 4] = [
@@ -60,7 +60,7 @@ fn read(relative: &str) -> String {
 }
 
 /// `!Ref`, `!GetAtt`, `!Sub`… arrive as tagged values; the tag without its `!`.
-fn tag_name(tagged: &serde_yaml::value::TaggedValue) -> String {
+fn tag_name(tagged: &serde_norway::value::TaggedValue) -> String {
     tagged.tag.to_string().trim_start_matches('!').to_string()
 }
 
@@ -191,7 +191,7 @@ struct Statement {
 
 impl Template {
     fn load() -> Self {
-        let doc: Value = serde_yaml::from_str(&read("infra/template.yaml"))
+        let doc: Value = serde_norway::from_str(&read("infra/template.yaml"))
             .expect("infra/template.yaml is YAML");
         Self { doc }
     }
@@ -848,7 +848,7 @@ fn each_function_policy_names_only_its_own_resources() {
             }
             if statement.actions.iter().any(|a| service(a) == "kms") {
                 // The key is usable only through the service that owns the data (S3).
-                let via_service = serde_yaml::to_string(&statement.condition)
+                let via_service = serde_norway::to_string(&statement.condition)
                     .unwrap_or_default()
                     .contains("kms:ViaService");
                 if !via_service {
