@@ -131,6 +131,31 @@ fn held_at_from(hint: Option<HeldAtHint>, time_zone: Tz, now: DateTime<Utc>) -> 
     .unwrap_or(now)
 }
 
+/// The file name of a bucket object's key.
+fn object_filename(key: &str) -> Option<String> {
+    key.rsplit('/').next().and_then(clean_filename)
+}
+
+/// The session a bucket object belongs to: the one its name is the id of
+/// (`<session id>.<ext>`, a presigned upload), else a new dropped session.
+async fn session_for_object(
+    db: &impl Executor,
+    coach: CoachId,
+    filename: Option<&str>,
+    bytes: &[u8],
+) -> Result<Uuid, StoreError> {
+    let named = filename
+        .and_then(|f| f.split('.').next())
+        .and_then(|stem| Uuid::parse_str(stem).ok());
+    if let Some(id) = named {
+        if sessions::get(db, coach, id).await?.is_some() {
+            return Ok(id);
+        }
+    }
+    let new = dropped_session(db, coach, filename, bytes).await?;
+    Ok(sessions::insert(db, coach, &new).await?.id)
+}
+
 /// A session for a transcript that arrived without one: titled from its file
 /// name and held when the file says, else now (the coach can correct both).
 async fn dropped_session(
@@ -396,23 +421,13 @@ impl Ingest {
         request_id: Option<String>,
     ) -> Result<Option<StageMessage>, IngestError> {
         let sha256 = sha256_hex(bytes);
-        let filename = key.rsplit('/').next().and_then(clean_filename);
-        let named_session = filename
-            .as_deref()
-            .and_then(|f| f.split('.').next())
-            .and_then(|stem| Uuid::parse_str(stem).ok());
+        let filename = object_filename(key);
         let db = self.db.get().await?;
         if let Some(existing) = sessions::find_by_transcript(&db, coach, &sha256).await? {
             tracing::info!(session_id = %existing.id, "object already registered; nothing to do");
             return Ok(None);
         }
-        let session_id = match named_session {
-            Some(id) if sessions::get(&db, coach, id).await?.is_some() => id,
-            _ => {
-                let new = dropped_session(&db, coach, filename.as_deref(), bytes).await?;
-                sessions::insert(&db, coach, &new).await?.id
-            }
-        };
+        let session_id = session_for_object(&db, coach, filename.as_deref(), bytes).await?;
         drop(db);
         let size_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         let transcript = sessions::StoredTranscript {
@@ -437,11 +452,7 @@ impl Ingest {
         size: u64,
         reason: &str,
     ) -> Result<(), IngestError> {
-        let filename = key.rsplit('/').next().and_then(clean_filename);
-        let named_session = filename
-            .as_deref()
-            .and_then(|f| f.split('.').next())
-            .and_then(|stem| Uuid::parse_str(stem).ok());
+        let filename = object_filename(key);
         let db = self.db.get().await?;
         if sessions::find_by_object_key(&db, coach, key)
             .await?
@@ -449,13 +460,7 @@ impl Ingest {
         {
             return Ok(());
         }
-        let session_id = match named_session {
-            Some(id) if sessions::get(&db, coach, id).await?.is_some() => id,
-            _ => {
-                let new = dropped_session(&db, coach, filename.as_deref(), &[]).await?;
-                sessions::insert(&db, coach, &new).await?.id
-            }
-        };
+        let session_id = session_for_object(&db, coach, filename.as_deref(), &[]).await?;
         let transcript = sessions::StoredTranscript {
             object_key: key.to_owned(),
             filename,

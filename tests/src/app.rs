@@ -204,6 +204,20 @@ impl TestApp {
         read(response).await
     }
 
+    pub async fn delete(&self, token: &str, path: &str) -> (u16, Value) {
+        self.send(self.http.delete(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    /// The folder the coach's transcripts are stored in.
+    pub fn transcript_objects(&self, coach: CoachId) -> std::path::PathBuf {
+        self.runtime
+            .config
+            .objects_dir
+            .join("transcripts")
+            .join(coach.to_string())
+    }
+
     pub async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
         read(request.send().await.expect("request")).await
     }

@@ -128,6 +128,25 @@ impl Harness {
         chunk_bodies
     }
 
+    /// Sends the S3 notification the chunk queue delivered once more, as SQS
+    /// may, and lets the stages run.
+    async fn redeliver_s3_notification(&self, chunk_bodies: &[String]) {
+        let notification = chunk_bodies
+            .iter()
+            .find(|b| b.contains("ObjectCreated"))
+            .expect("an S3 notification arrived");
+        self.stack
+            .clients
+            .sqs
+            .send_message()
+            .queue_url(&self.stack.queue_urls[&PipelineStage::Chunk])
+            .message_body(notification)
+            .send()
+            .await
+            .unwrap();
+        self.pump(Duration::from_secs(2), |_| false).await;
+    }
+
     async fn sessions(&self) -> Vec<sessions::Session> {
         let db = self.db.pool.get().await.unwrap();
         let rows = db.fetch_all("SELECT id FROM coaches", &[]).await.unwrap();
@@ -192,21 +211,7 @@ async fn a_transcript_put_in_the_bucket_flows_through_every_stage_to_ready_and_a
     );
 
     // The same S3 notification delivered again processes nothing new.
-    let notification = chunk_bodies
-        .iter()
-        .find(|b| b.contains("ObjectCreated"))
-        .expect("an S3 notification arrived");
-    harness
-        .stack
-        .clients
-        .sqs
-        .send_message()
-        .queue_url(&harness.stack.queue_urls[&PipelineStage::Chunk])
-        .message_body(notification)
-        .send()
-        .await
-        .unwrap();
-    harness.pump(Duration::from_secs(2), |_| false).await;
+    harness.redeliver_s3_notification(&chunk_bodies).await;
     assert_eq!(harness.sessions().await.len(), 1);
     assert_eq!(
         harness.count("SELECT count(*) FROM summary_versions").await,
@@ -250,21 +255,7 @@ async fn an_oversize_object_in_the_bucket_is_refused_unread_with_its_reason_once
     );
 
     // Redelivered, the notification refuses nothing new.
-    let notification = chunk_bodies
-        .iter()
-        .find(|b| b.contains("ObjectCreated"))
-        .expect("an S3 notification arrived");
-    harness
-        .stack
-        .clients
-        .sqs
-        .send_message()
-        .queue_url(&harness.stack.queue_urls[&PipelineStage::Chunk])
-        .message_body(notification)
-        .send()
-        .await
-        .unwrap();
-    harness.pump(Duration::from_secs(2), |_| false).await;
+    harness.redeliver_s3_notification(&chunk_bodies).await;
     assert_eq!(harness.sessions().await.len(), 1);
 }
 

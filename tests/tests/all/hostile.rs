@@ -150,12 +150,7 @@ async fn the_same_bytes_uploaded_to_two_sessions_at_once_give_one_a_conflict_and
 {
     let app = TestApp::spawn().await;
     let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let objects = app
-        .runtime
-        .config
-        .objects_dir
-        .join("transcripts")
-        .join(coach.to_string());
+    let objects = app.transcript_objects(coach);
     for round in 0..6 {
         let first = app.create_session(&token, "first", HELD_AT, &[]).await;
         let second = app.create_session(&token, "second", HELD_AT, &[]).await;
@@ -183,13 +178,7 @@ async fn the_same_bytes_uploaded_to_two_sessions_at_once_give_one_a_conflict_and
             loser_objects, 0,
             "round {round}: the refused upload left its object behind"
         );
-        let (status, _) = app
-            .send(
-                app.http
-                    .delete(app.url(&format!("/v1/sessions/{loser}")))
-                    .bearer_auth(&token),
-            )
-            .await;
+        let (status, _) = app.delete(&token, &format!("/v1/sessions/{loser}")).await;
         assert_eq!(status, 204);
     }
     assert_eq!(count(&objects), 6, "one object per accepted upload");
@@ -199,12 +188,7 @@ async fn the_same_bytes_uploaded_to_two_sessions_at_once_give_one_a_conflict_and
 async fn a_replaced_transcript_and_a_deleted_session_leave_no_object_behind() {
     let app = TestApp::spawn().await;
     let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let objects = app
-        .runtime
-        .config
-        .objects_dir
-        .join("transcripts")
-        .join(coach.to_string());
+    let objects = app.transcript_objects(coach);
     let session = app.create_session(&token, "replaced", HELD_AT, &[]).await;
     let (status, _) = app
         .upload(&token, &session, "first.vtt", shared_transcript("s01.vtt"))
@@ -228,13 +212,7 @@ async fn a_replaced_transcript_and_a_deleted_session_leave_no_object_behind() {
     assert_eq!(names, vec![format!("{session}.txt")]);
     app.wait_until_settled(&token, &session, SETTLE_WITHIN)
         .await;
-    let (status, _) = app
-        .send(
-            app.http
-                .delete(app.url(&format!("/v1/sessions/{session}")))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (status, _) = app.delete(&token, &format!("/v1/sessions/{session}")).await;
     assert_eq!(status, 204);
     assert_eq!(count(&objects), 0);
 }

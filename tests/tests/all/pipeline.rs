@@ -365,13 +365,7 @@ async fn deleting_a_session_removes_its_transcript_and_everything_derived() {
         .join(format!("objects/transcripts/{coach}/{session}.vtt"));
     assert!(object.exists(), "{} should exist", object.display());
 
-    let (status, _) = app
-        .send(
-            app.http
-                .delete(app.url(&format!("/v1/sessions/{session}")))
-                .bearer_auth(&token),
-        )
-        .await;
+    let (status, _) = app.delete(&token, &format!("/v1/sessions/{session}")).await;
     assert_eq!(status, 204);
     assert!(!object.exists());
     for table in [

@@ -125,26 +125,7 @@ impl ObjectStore for S3ObjectStore {
     }
 
     async fn get(&self, key: &str) -> Result<Vec<u8>, ObjectStoreError> {
-        let object = match self
-            .client
-            .get_object()
-            .bucket(self.bucket()?)
-            .key(key)
-            .send()
-            .await
-        {
-            Ok(object) => object,
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => {
-                return Err(ObjectStoreError::NotFound(key.to_owned()))
-            }
-            Err(e) => return Err(ObjectStoreError::Unavailable(describe(&e))),
-        };
-        let body = object
-            .body
-            .collect()
-            .await
-            .map_err(|e| ObjectStoreError::Unavailable(format!("reading {key}: {e}")))?;
-        Ok(body.into_bytes().to_vec())
+        self.get_at_most(key, usize::MAX).await
     }
 
     async fn get_at_most(&self, key: &str, limit: usize) -> Result<Vec<u8>, ObjectStoreError> {

@@ -61,14 +61,7 @@ impl ObjectStore for FsObjectStore {
     }
 
     async fn get(&self, key: &str) -> Result<Vec<u8>, ObjectStoreError> {
-        let path = self.path_for(key)?;
-        match tokio::fs::read(&path).await {
-            Ok(bytes) => Ok(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Err(ObjectStoreError::NotFound(key.to_owned()))
-            }
-            Err(e) => Err(unavailable(&path, e)),
-        }
+        self.get_at_most(key, usize::MAX).await
     }
 
     async fn get_at_most(&self, key: &str, limit: usize) -> Result<Vec<u8>, ObjectStoreError> {
