@@ -102,14 +102,8 @@ async fn build_request(
     let coach = coaches::get(db, coach_id)
         .await?
         .ok_or_else(|| StageError::Permanent("The coach account no longer exists.".into()))?;
-    let speakers: Vec<SpeakerAssignment> = serde_json::from_value(
-        db.fetch_one(
-            "SELECT speakers FROM sessions WHERE coach_id = $1 AND id = $2",
-            &[&coach_id.0, &session.id],
-        )
-        .await?
-        .get(0),
-    )
+    let speakers: Vec<SpeakerAssignment> =
+        serde_json::from_value(sessions::speakers(db, coach_id, session.id).await?)
     .map_err(|e| StageError::Retryable(format!("stored speaker map is unreadable: {e}").into()))?;
     let role_of = |label: &str| {
         speakers
