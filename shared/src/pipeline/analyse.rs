@@ -102,8 +102,9 @@ async fn build_request(
     let coach = coaches::get(db, coach_id)
         .await?
         .ok_or_else(|| StageError::Permanent("The coach account no longer exists.".into()))?;
-    let speakers: Vec<SpeakerAssignment> =
-        serde_json::from_value(sessions::speakers(db, coach_id, session.id).await?)
+    let speakers: Vec<SpeakerAssignment> = serde_json::from_value(
+        sessions::speakers(db, coach_id, session.id).await?,
+    )
     .map_err(|e| StageError::Retryable(format!("stored speaker map is unreadable: {e}").into()))?;
     let role_of = |label: &str| {
         speakers
