@@ -2,19 +2,17 @@
 //! database connection are built once per cold start and reused by every
 //! invocation.
 
-mod claims;
 pub mod custom_resource;
 
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use flowcoach_core::adapters::aws::CognitoClaims;
 use flowcoach_core::api::{build_router, resource_routers};
 use flowcoach_core::domain::PipelineStage;
 use flowcoach_core::lambda::stage::StageHandler;
 use flowcoach_core::runtime::aws::AwsRuntime;
 use lambda_runtime::{service_fn, LambdaEvent};
-
-pub use claims::ApiGatewayClaims;
 
 /// Matches the stage queues' `maxReceiveCount` in infra/template.yaml.
 const DEFAULT_MAX_RECEIVE_COUNT: u32 = 5;
@@ -49,7 +47,7 @@ pub async fn run_stage(stage: PipelineStage) -> Result<(), lambda_runtime::Error
 pub async fn run_api(resource: Option<&str>) -> Result<(), lambda_http::Error> {
     flowcoach_core::telemetry::init();
     let runtime = AwsRuntime::from_env().await?;
-    let auth = Arc::new(ApiGatewayClaims::new(runtime.db.clone()));
+    let auth = Arc::new(CognitoClaims::new(runtime.db.clone()));
     let routers = resource_routers()
         .into_iter()
         .filter(|(name, _)| Some(*name) == resource)

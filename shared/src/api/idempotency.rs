@@ -2,7 +2,6 @@
 //! response is stored; a repeat with the same body replays it; the same key
 //! with a different body is refused.
 
-use async_trait::async_trait;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -13,59 +12,24 @@ use sha2::{Digest, Sha256};
 use super::auth::Caller;
 use super::problem::ApiError;
 use super::AppState;
-use crate::domain::CoachId;
-use crate::store::idempotency::{self, Begin, StoredResponse};
-use crate::store::Pool;
+use crate::ports::idempotency::{Begin, IdempotencyError, StoredResponse};
 
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
-/// How long a key is remembered.
-pub const KEY_TTL: chrono::Duration = chrono::Duration::hours(24);
 /// Largest POST body the API accepts (transcripts go through PUT).
 pub const MAX_POST_BODY: usize = 1024 * 1024;
 
-/// Where idempotency records live: PostgreSQL locally, DynamoDB on AWS.
-#[async_trait]
-pub trait IdempotencyStore: Send + Sync {
-    async fn begin(&self, coach: CoachId, key: &str, request_hash: &str)
-        -> Result<Begin, ApiError>;
-    async fn finish(
-        &self,
-        coach: CoachId,
-        key: &str,
-        response: &StoredResponse,
-    ) -> Result<(), ApiError>;
-    async fn abandon(&self, coach: CoachId, key: &str) -> Result<(), ApiError>;
-}
-
-pub struct PgIdempotencyStore {
-    pub db: Pool,
-}
-
-#[async_trait]
-impl IdempotencyStore for PgIdempotencyStore {
-    async fn begin(
-        &self,
-        coach: CoachId,
-        key: &str,
-        request_hash: &str,
-    ) -> Result<Begin, ApiError> {
-        let db = self.db.get().await?;
-        Ok(idempotency::begin(&db, coach, key, request_hash, chrono::Utc::now() + KEY_TTL).await?)
-    }
-
-    async fn finish(
-        &self,
-        coach: CoachId,
-        key: &str,
-        response: &StoredResponse,
-    ) -> Result<(), ApiError> {
-        let db = self.db.get().await?;
-        Ok(idempotency::finish(&db, coach, key, response).await?)
-    }
-
-    async fn abandon(&self, coach: CoachId, key: &str) -> Result<(), ApiError> {
-        let db = self.db.get().await?;
-        Ok(idempotency::abandon(&db, coach, key).await?)
+/// Records that cannot be used fail the request: without them a retry could run twice.
+impl From<IdempotencyError> for ApiError {
+    fn from(error: IdempotencyError) -> Self {
+        match error {
+            IdempotencyError::Unavailable(source) => ApiError::unavailable(
+                "Idempotency records are unavailable right now; try again shortly.",
+                source,
+            ),
+            IdempotencyError::Failed(source) => {
+                ApiError::internal_while("using an idempotency record", source)
+            }
+        }
     }
 }
 

@@ -14,7 +14,6 @@ mod pagination;
 pub mod problem;
 pub mod request_id;
 mod sessions;
-pub mod uploads;
 
 use std::sync::Arc;
 
@@ -25,11 +24,10 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::domain::CoachId;
 use crate::ingest::Ingest;
-use crate::ports::ObjectStore;
+use crate::ports::{IdempotencyStore, ObjectStore, TranscriptUploads};
 use crate::store::{audit, Executor, Pool};
 pub use auth::{Authenticator, Caller, LocalAuth, LocalTokens};
 pub use edge::HttpLimits;
-pub use idempotency::{IdempotencyStore, PgIdempotencyStore};
 pub use pages::session_page_path;
 pub use problem::ApiError;
 
@@ -41,7 +39,7 @@ pub struct AppState {
     pub objects: Arc<dyn ObjectStore>,
     pub auth: Arc<dyn Authenticator>,
     pub idempotency: Arc<dyn IdempotencyStore>,
-    pub uploads: Arc<dyn uploads::TranscriptUploads>,
+    pub uploads: Arc<dyn TranscriptUploads>,
     /// Timeouts and sizes every request is held to (`edge`).
     pub http: HttpLimits,
 }

@@ -250,6 +250,21 @@ impl From<deadpool_postgres::PoolError> for ApiError {
     }
 }
 
+impl From<crate::ports::UploadError> for ApiError {
+    fn from(error: crate::ports::UploadError) -> Self {
+        use crate::ports::UploadError;
+        match error {
+            UploadError::Unavailable(source) => Self::unavailable(
+                "The upload URL could not be made right now; try again shortly.",
+                source,
+            ),
+            UploadError::Misconfigured(source) => {
+                Self::internal_while("making an upload URL", source)
+            }
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();

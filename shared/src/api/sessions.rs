@@ -396,13 +396,13 @@ pub struct UploadUrlRequest {
 #[utoipa::path(post, path = "/v1/sessions/{id}/transcript-upload-url", tag = "sessions",
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
     request_body = UploadUrlRequest,
-    responses((status = 200, body = crate::api::uploads::UploadTarget), (status = 404, body = Problem)))]
+    responses((status = 200, body = crate::ports::UploadTarget), (status = 404, body = Problem)))]
 async fn transcript_upload_url(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<UploadUrlRequest>,
-) -> Result<Json<crate::api::uploads::UploadTarget>, ApiError> {
+) -> Result<Json<crate::ports::UploadTarget>, ApiError> {
     let coach = tenant(&caller);
     if has_control_characters(&input.filename) {
         return Err(ApiError::field(

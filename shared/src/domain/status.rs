@@ -1,68 +1,11 @@
-//! Stringly-typed columns are Postgres enums and Rust enums, mapped one to one.
+//! Stringly-typed columns are database enums and Rust enums, mapped one to one
+//! by their labels (the SQL side of the mapping lives with the store).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The enums cross the wire as their labels. Parameters are declared
-/// "unknown" so the server resolves the enum type from the column or operator
-/// it meets, and columns are selected as text (`status::text AS status`):
-/// then the driver never has to look an enum's OID up, which it would do with a
-/// named prepared statement (see `store::sql`). A column read without the cast
-/// fails loudly in tests rather than silently pinning an RDS Proxy connection.
-macro_rules! pg_enum_sql {
-    ($name:ident, $pg:literal { $($variant:ident => $text:literal),+ }) => {
-        impl $name {
-            /// The variant with this label.
-            pub fn from_label(label: &str) -> Option<Self> {
-                match label {
-                    $($text => Some(Self::$variant),)+
-                    _ => None,
-                }
-            }
-        }
-
-        impl postgres_types::ToSql for $name {
-            fn to_sql(
-                &self,
-                _: &postgres_types::Type,
-                out: &mut bytes::BytesMut,
-            ) -> Result<postgres_types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
-                out.extend_from_slice(self.as_str().as_bytes());
-                Ok(postgres_types::IsNull::No)
-            }
-
-            fn accepts(ty: &postgres_types::Type) -> bool {
-                *ty == postgres_types::Type::UNKNOWN || ty.name() == $pg
-            }
-
-            postgres_types::to_sql_checked!();
-        }
-
-        impl crate::store::sql::SqlType for $name {
-            fn sql_type() -> postgres_types::Type {
-                postgres_types::Type::UNKNOWN
-            }
-        }
-
-        impl<'a> postgres_types::FromSql<'a> for $name {
-            fn from_sql(
-                _: &postgres_types::Type,
-                raw: &'a [u8],
-            ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-                let label = std::str::from_utf8(raw)?;
-                Self::from_label(label)
-                    .ok_or_else(|| format!("{label:?} is not a {}", $pg).into())
-            }
-
-            fn accepts(ty: &postgres_types::Type) -> bool {
-                matches!(*ty, postgres_types::Type::TEXT | postgres_types::Type::VARCHAR)
-            }
-        }
-    };
-}
-
-macro_rules! pg_enum {
-    ($(#[$meta:meta])* $name:ident, $pg:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
         #[serde(rename_all = "snake_case")]
@@ -70,11 +13,17 @@ macro_rules! pg_enum {
             $($variant),+
         }
 
-        pg_enum_sql!($name, $pg { $($variant => $text),+ });
-
         impl $name {
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $text),+ }
+            }
+
+            /// The variant with this label.
+            pub fn from_label(label: &str) -> Option<Self> {
+                match label {
+                    $($text => Some(Self::$variant),)+
+                    _ => None,
+                }
             }
         }
 
@@ -86,28 +35,28 @@ macro_rules! pg_enum {
     };
 }
 
-pg_enum!(CoachRole, "coach_role" { Coach => "coach", Supervisor => "supervisor", Admin => "admin" });
-pg_enum!(SessionKind, "session_kind" { OneToOne => "one_to_one", Group => "group" });
-pg_enum!(
+labelled_enum!(CoachRole { Coach => "coach", Supervisor => "supervisor", Admin => "admin" });
+labelled_enum!(SessionKind { OneToOne => "one_to_one", Group => "group" });
+labelled_enum!(
     /// Processing status of a session.
-    SessionStatus, "session_status" {
+    SessionStatus {
         AwaitingTranscript => "awaiting_transcript",
         Processing => "processing",
         Ready => "ready",
         Failed => "failed",
     }
 );
-pg_enum!(
+labelled_enum!(
     /// The pipeline's stages, in order.
-    PipelineStage, "pipeline_stage" { Chunk => "chunk", Analyse => "analyse", Embed => "embed", Notify => "notify" }
+    PipelineStage { Chunk => "chunk", Analyse => "analyse", Embed => "embed", Notify => "notify" }
 );
-pg_enum!(Attendance, "attendance" { Attended => "attended", Absent => "absent" });
-pg_enum!(
+labelled_enum!(Attendance { Attended => "attended", Absent => "absent" });
+labelled_enum!(
     /// Who or what made a summary or follow-up version.
-    VersionSource, "version_source" { Ai => "ai", CoachEdit => "coach_edit", AiRefinement => "ai_refinement" }
+    VersionSource { Ai => "ai", CoachEdit => "coach_edit", AiRefinement => "ai_refinement" }
 );
-pg_enum!(
-    FollowUpStatus, "follow_up_status" {
+labelled_enum!(
+    FollowUpStatus {
         Draft => "draft",
         Approved => "approved",
         Scheduled => "scheduled",
@@ -117,7 +66,7 @@ pg_enum!(
         Cancelled => "cancelled",
     }
 );
-pg_enum!(TemplateKind, "template_kind" { Summary => "summary", FollowUp => "follow_up" });
+labelled_enum!(TemplateKind { Summary => "summary", FollowUp => "follow_up" });
 
 impl PipelineStage {
     pub const ALL: [PipelineStage; 4] = [Self::Chunk, Self::Analyse, Self::Embed, Self::Notify];

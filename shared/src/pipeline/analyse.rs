@@ -103,12 +103,7 @@ async fn build_request(
         .await?
         .ok_or_else(|| StageError::Permanent("The coach account no longer exists.".into()))?;
     let speakers: Vec<SpeakerAssignment> = serde_json::from_value(
-        db.fetch_one(
-            "SELECT speakers FROM sessions WHERE coach_id = $1 AND id = $2",
-            &[&coach_id.0, &session.id],
-        )
-        .await?
-        .get(0),
+        sessions::speakers(db, coach_id, session.id).await?,
     )
     .map_err(|e| StageError::Retryable(format!("stored speaker map is unreadable: {e}").into()))?;
     let role_of = |label: &str| {

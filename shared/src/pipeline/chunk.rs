@@ -56,12 +56,8 @@ pub(super) async fn run(
         return Ok(StageOutcome::AlreadyDone);
     }
     for (client_id, label) in &speaker_map.new_participants {
-        tx.exec(
-            "INSERT INTO client_sessions (session_id, client_id, coach_id, speaker_label) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (session_id, client_id) DO NOTHING",
-            &[&session.id, client_id, &message.coach_id.0, label],
-        )
-        .await?;
+        sessions::add_matched_participant(&tx, message.coach_id, session.id, *client_id, label)
+            .await?;
     }
     chunks::replace(
         &tx,

@@ -7,14 +7,16 @@ use crate::adapters::aws::{
     database_config_from_secret, AwsClients, DynamoIdempotencyStore, LogNotifier, S3ObjectStore,
     SesMailer, SqsStageQueue,
 };
+use crate::adapters::postgres::PgIdempotencyStore;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
 use crate::ai::lazy_model::LazyMiniLm;
 use crate::ai::local::LocalAnalyst;
 use crate::ai::minilm::default_model_dir;
-use crate::api::{AppState, Authenticator, IdempotencyStore, PgIdempotencyStore};
+use crate::api::{AppState, Authenticator};
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};
+use crate::ports::IdempotencyStore;
 use crate::store::{self, Pool};
 
 /// What the environment names.

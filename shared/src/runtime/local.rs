@@ -11,13 +11,15 @@ use tokio_util::sync::CancellationToken;
 
 use super::inbox::InboxWatcher;
 use super::worker::{self, WorkerSettings};
-use crate::adapters::local::{BroadcastNotifier, FsObjectStore, OutboxMailer, PgStageQueue};
+use crate::adapters::local::{
+    BroadcastNotifier, DirectUploads, FsObjectStore, OutboxMailer, PgStageQueue,
+};
+use crate::adapters::postgres::PgIdempotencyStore;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
 use crate::ai::lazy_model::LazyMiniLm;
 use crate::ai::local::LocalAnalyst;
-use crate::api::uploads::DirectUploads;
-use crate::api::{self, AppState, LocalAuth, LocalTokens, PgIdempotencyStore};
+use crate::api::{self, AppState, LocalAuth, LocalTokens};
 use crate::config::{HttpSettings, LocalConfig};
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};

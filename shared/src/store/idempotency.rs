@@ -1,30 +1,11 @@
-//! API `Idempotency-Key` records in PostgreSQL (the local adapter; DynamoDB on AWS).
+//! API `Idempotency-Key` records in PostgreSQL: the SQL behind
+//! `adapters::postgres::PgIdempotencyStore` (DynamoDB on AWS).
 
 use chrono::{DateTime, Utc};
 
 use super::{Executor, StoreError};
 use crate::domain::CoachId;
-
-/// A stored response to replay.
-#[derive(Debug, Clone)]
-pub struct StoredResponse {
-    pub status: u16,
-    pub body: Vec<u8>,
-    pub content_type: Option<String>,
-    pub location: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub enum Begin {
-    /// First use of the key: the caller runs the request, then calls `finish`.
-    Started,
-    /// Same key, same request, finished: replay this.
-    Replay(StoredResponse),
-    /// Same key, same request, still running.
-    InFlight,
-    /// Same key, different request.
-    Mismatch,
-}
+use crate::ports::idempotency::{Begin, StoredResponse};
 
 pub async fn begin(
     db: &impl Executor,

@@ -7,6 +7,7 @@ pub mod chunks;
 pub mod clients;
 pub mod coaches;
 pub mod emails;
+mod enums;
 pub mod follow_ups;
 pub mod idempotency;
 pub mod jobs;

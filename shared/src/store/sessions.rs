@@ -291,6 +291,39 @@ pub async fn set_participants(
     Ok(())
 }
 
+/// Adds a client the transcript's speakers matched as a participant; a client
+/// already on the session keeps its row as the coach set it.
+pub async fn add_matched_participant(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+    client: Uuid,
+    speaker_label: &str,
+) -> Result<(), StoreError> {
+    db.exec(
+        "INSERT INTO client_sessions (session_id, client_id, coach_id, speaker_label) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (session_id, client_id) DO NOTHING",
+        &[&session, &client, &coach.0, &speaker_label],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The speaker map the chunk stage stored (JSON, as `record_chunking` wrote it).
+pub async fn speakers(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<serde_json::Value, StoreError> {
+    Ok(db
+        .fetch_one(
+            "SELECT speakers FROM sessions WHERE coach_id = $1 AND id = $2",
+            &[&coach.0, &session],
+        )
+        .await?
+        .get(0))
+}
+
 /// Applies the coach's corrections; `None` when there is no such session.
 pub async fn update(
     db: &impl Executor,

@@ -1,9 +1,9 @@
 //! The API Lambdas answer API Gateway v2 events (from `events/`) exactly as
 //! the local server answers the same requests.
 
+use flowcoach_core::adapters::aws::CognitoClaims;
 use flowcoach_core::api::{build_router, resource_routers, AppState};
 use flowcoach_core::store;
-use flowcoach_functions::ApiGatewayClaims;
 use flowcoach_tests::fixtures::workspace_root;
 use flowcoach_tests::{TestApp, TestAppOptions};
 use serde_json::Value;
@@ -76,7 +76,7 @@ fn resource_of(path: &str) -> Option<&'static str> {
 fn lambda_state(app: &TestApp) -> AppState {
     let mut state = app.runtime.app_state();
     state.db = store::connect(&app.db.url, 1).expect("lambda pool");
-    state.auth = std::sync::Arc::new(ApiGatewayClaims::new(state.db.clone()));
+    state.auth = std::sync::Arc::new(CognitoClaims::new(state.db.clone()));
     state
 }
 

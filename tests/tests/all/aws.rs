@@ -363,8 +363,8 @@ async fn s3_adapter_deletes_every_version_and_presigns_uploads() {
 
 #[tokio::test]
 async fn dynamodb_idempotency_records_replay_refuse_mismatches_and_expire_in_code() {
-    use flowcoach_core::api::IdempotencyStore;
-    use flowcoach_core::store::idempotency::{Begin, StoredResponse};
+    use flowcoach_core::ports::idempotency::{Begin, StoredResponse};
+    use flowcoach_core::ports::IdempotencyStore;
     let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
     let store = flowcoach_core::adapters::aws::DynamoIdempotencyStore::new(
         harness.stack.clients.dynamodb.clone(),

@@ -5,10 +5,10 @@ use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::describe;
-use crate::api::idempotency::{IdempotencyStore, KEY_TTL};
-use crate::api::ApiError;
 use crate::domain::CoachId;
-use crate::store::idempotency::{Begin, StoredResponse};
+use crate::ports::idempotency::{
+    Begin, IdempotencyError, IdempotencyStore, StoredResponse, KEY_TTL,
+};
 
 /// API `Idempotency-Key` records in DynamoDB: claimed by a conditional put,
 /// expired by TTL. DynamoDB deletes expired items late (and emulators never),
@@ -32,11 +32,8 @@ fn partition_key(coach: CoachId, key: &str) -> AttributeValue {
     AttributeValue::S(format!("idem#{coach}#{key}"))
 }
 
-fn unavailable(reason: String) -> ApiError {
-    ApiError::unavailable(
-        "Idempotency records are unavailable right now; try again shortly.",
-        reason,
-    )
+fn unavailable(reason: String) -> IdempotencyError {
+    IdempotencyError::Unavailable(reason.into())
 }
 
 fn text(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {
@@ -50,7 +47,7 @@ impl IdempotencyStore for DynamoIdempotencyStore {
         coach: CoachId,
         key: &str,
         request_hash: &str,
-    ) -> Result<Begin, ApiError> {
+    ) -> Result<Begin, IdempotencyError> {
         let now = chrono::Utc::now().timestamp();
         let expires_at = now + KEY_TTL.num_seconds();
         let put = self
@@ -109,7 +106,7 @@ impl IdempotencyStore for DynamoIdempotencyStore {
         coach: CoachId,
         key: &str,
         response: &StoredResponse,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), IdempotencyError> {
         let mut update = self
             .client
             .update_item()
@@ -143,7 +140,7 @@ impl IdempotencyStore for DynamoIdempotencyStore {
         Ok(())
     }
 
-    async fn abandon(&self, coach: CoachId, key: &str) -> Result<(), ApiError> {
+    async fn abandon(&self, coach: CoachId, key: &str) -> Result<(), IdempotencyError> {
         self.client
             .delete_item()
             .table_name(&self.table)

@@ -1,7 +1,8 @@
 //! AWS adapters: S3, SQS, SESv2 and DynamoDB behind the same ports as the
-//! local ones. Clients are built once per cold start from the standard AWS
+//! local ones, and the API's callers from Cognito's claims. Clients are built once per cold start from the standard AWS
 //! environment, so `AWS_ENDPOINT_URL` points them at an emulator.
 
+mod cognito;
 mod database;
 mod dynamodb_idempotency;
 mod log_notifier;
@@ -9,6 +10,7 @@ mod s3_object_store;
 mod ses_mailer;
 mod sqs_queue;
 
+pub use cognito::CognitoClaims;
 pub use database::database_config_from_secret;
 pub use dynamodb_idempotency::DynamoIdempotencyStore;
 pub use log_notifier::LogNotifier;

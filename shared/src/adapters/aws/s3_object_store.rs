@@ -4,6 +4,8 @@ use async_trait::async_trait;
 use aws_sdk_s3::presigning::PresigningConfig;
 
 use super::describe;
+use crate::domain::CoachId;
+use crate::ports::uploads::{TranscriptUploads, UploadError, UploadHeader, UploadTarget};
 use crate::ports::{ObjectStore, ObjectStoreError};
 
 /// Transcripts in an S3 bucket (SSE-KMS and versioning are bucket settings).
@@ -227,26 +229,20 @@ impl ObjectStore for S3ObjectStore {
 
 /// Uploads land at the session's own key; the bucket notification starts processing.
 #[async_trait]
-impl crate::api::uploads::TranscriptUploads for S3ObjectStore {
+impl TranscriptUploads for S3ObjectStore {
     async fn upload_target(
         &self,
-        coach: crate::domain::CoachId,
+        coach: CoachId,
         session: uuid::Uuid,
         filename: &str,
-    ) -> Result<crate::api::uploads::UploadTarget, crate::api::ApiError> {
-        use crate::api::uploads::{UploadHeader, UploadTarget};
+    ) -> Result<UploadTarget, UploadError> {
         const VALID_FOR: Duration = Duration::from_secs(15 * 60);
         let extension = crate::ingest::extension_for(Some(filename));
         let key = crate::ports::object_store::transcript_key(coach.0, session, extension);
         let presigned = self
             .presign_upload(&key, "application/octet-stream", VALID_FOR)
             .await
-            .map_err(|e| {
-                crate::api::ApiError::unavailable(
-                    "The upload URL could not be made right now; try again shortly.",
-                    e,
-                )
-            })?;
+            .map_err(|e| UploadError::Unavailable(e.into()))?;
         Ok(UploadTarget {
             method: presigned.method,
             url: presigned.url,

@@ -3,26 +3,27 @@
 //! bound to the Cognito user (`sub`); a first sign-in binds an existing coach
 //! with the verified email, or creates one.
 
+use crate::api::{ApiError, Authenticator, Caller};
+use crate::domain::text::label;
+use crate::domain::EmailAddress;
+use crate::store::{coaches, Pool};
 use async_trait::async_trait;
-use flowcoach_core::api::{ApiError, Authenticator, Caller};
-use flowcoach_core::domain::text::label;
-use flowcoach_core::domain::EmailAddress;
-use flowcoach_core::store::{coaches, Pool};
 use lambda_http::http::request::Parts;
 use lambda_http::request::RequestContext;
 
-pub struct ApiGatewayClaims {
+/// The `Authenticator` of the API functions.
+pub struct CognitoClaims {
     db: Pool,
 }
 
-impl ApiGatewayClaims {
+impl CognitoClaims {
     pub fn new(db: Pool) -> Self {
         Self { db }
     }
 }
 
 #[async_trait]
-impl Authenticator for ApiGatewayClaims {
+impl Authenticator for CognitoClaims {
     async fn authenticate(&self, request: &Parts) -> Result<Caller, ApiError> {
         let claims = match request.extensions.get::<RequestContext>() {
             Some(RequestContext::ApiGatewayV2(context)) => context
