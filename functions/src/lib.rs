@@ -7,11 +7,11 @@ pub mod custom_resource;
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use flowcoach_core::adapters::aws::CognitoClaims;
 use flowcoach_core::api::{build_router, resource_routers};
+use flowcoach_core::aws::adapters::CognitoClaims;
+use flowcoach_core::aws::lambda::stage::StageHandler;
+use flowcoach_core::aws::runtime::AwsRuntime;
 use flowcoach_core::domain::PipelineStage;
-use flowcoach_core::lambda::stage::StageHandler;
-use flowcoach_core::runtime::aws::AwsRuntime;
 use lambda_runtime::{service_fn, LambdaEvent};
 
 /// Matches the stage queues' `maxReceiveCount` in infra/template.yaml.

@@ -5,11 +5,11 @@
 pub mod adapters;
 pub mod ai;
 pub mod api;
+pub mod aws;
 pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod ingest;
-pub mod lambda;
 pub mod pipeline;
 pub mod ports;
 pub mod runtime;

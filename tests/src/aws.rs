@@ -9,7 +9,7 @@ use aws_config::BehaviorVersion;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_s3::config::{Credentials, Region};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
-use flowcoach_core::adapters::aws::{AwsClients, SqsStageQueue};
+use flowcoach_core::aws::adapters::{AwsClients, SqsStageQueue};
 use flowcoach_core::domain::PipelineStage;
 
 pub fn endpoint() -> String {

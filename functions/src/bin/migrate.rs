@@ -1,7 +1,7 @@
 //! Lambda: applies database migrations on deploy (a CloudFormation custom
 //! resource), or when invoked directly with any other payload.
 
-use flowcoach_core::runtime::aws::AwsRuntime;
+use flowcoach_core::aws::runtime::AwsRuntime;
 use flowcoach_core::store::migrations;
 use flowcoach_functions::custom_resource::CustomResourceEvent;
 use lambda_runtime::{service_fn, LambdaEvent};

@@ -1,6 +1,6 @@
-//! Adapters behind the ports: `local` for one machine, `aws` for Lambda,
-//! `postgres` for what both keep in the database.
+//! Adapters behind the ports: `local` for one machine, `postgres` for what
+//! both runtimes keep in the database. The AWS adapters live with the rest of
+//! the AWS glue, in `crate::aws::adapters`.
 
-pub mod aws;
 pub mod local;
 pub mod postgres;

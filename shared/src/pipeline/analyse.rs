@@ -1,17 +1,22 @@
 //! Stage 2: the analysis (summary, themes, commitments, risk flags) and one
 //! follow-up draft per attending client, stored as one new summary version.
+//! It works from what the chunk stage stored (utterances, chunks, metrics),
+//! not from the transcript object.
 
 use chrono_tz::Tz;
 
 use super::speakers::SpeakerAssignment;
-use super::{Begin, Pipeline, StageError, StageOutcome};
+use super::{off_the_executor, transcript_of, Begin, Pipeline, StageError, StageOutcome};
 use crate::ai::analyst::{
     AnalysisRequest, AnalystError, AttributedUtterance, ClientParticipant, SpeakerRole,
 };
 use crate::ai::builtin_templates::WARM_RECAP_ID as DEFAULT_FOLLOW_UP_TEMPLATE_ID;
 use crate::domain::{Attendance, CoachId, PipelineStage};
 use crate::ports::StageMessage;
-use crate::store::{clients, coaches, follow_ups, sessions, summaries, templates, Executor};
+use crate::store::{
+    chunks, clients, coaches, follow_ups, sessions, summaries, templates, utterances, Executor,
+};
+use crate::transcript::model::{Chunk, CoachingMetrics, Utterance};
 use crate::transcript::{self, ChunkConfig};
 
 pub(super) async fn run(
@@ -23,11 +28,20 @@ pub(super) async fn run(
         Begin::Finished(outcome) => return Ok(outcome),
     };
 
-    let (parsed, sha256) = pipeline.parsed_transcript(&session).await?;
+    let sha256 = transcript_of(&session)?.sha256.clone();
+    let stored = {
+        let db = pipeline.db.get().await?;
+        chunked_transcript(&db, &session, message.generation).await?
+    };
+    let chunked = match stored {
+        Some(chunked) => chunked,
+        // Chunked before its utterances were stored (a queue from an older release).
+        None => ChunkedTranscript::parse_again(pipeline, &session).await?,
+    };
 
     let request = {
         let db = pipeline.db.get().await?;
-        build_request(&db, &session, parsed).await?
+        build_request(&db, &session, chunked).await?
     };
     // The model call happens outside any transaction: no row is locked while it runs.
     let analysis = pipeline
@@ -93,10 +107,63 @@ pub(super) async fn run(
     Ok(StageOutcome::Completed)
 }
 
+/// What the chunk stage made of this generation's transcript.
+struct ChunkedTranscript {
+    utterances: Vec<Utterance>,
+    chunks: Vec<Chunk>,
+    metrics: CoachingMetrics,
+}
+
+impl ChunkedTranscript {
+    /// The same, from the transcript object, as the chunk stage computes it.
+    async fn parse_again(
+        pipeline: &Pipeline,
+        session: &sessions::Session,
+    ) -> Result<Self, StageError> {
+        let (parsed, _) = pipeline.parsed_transcript(session).await?;
+        off_the_executor(move || Self {
+            metrics: transcript::metrics(&parsed),
+            chunks: transcript::chunk(&parsed, &ChunkConfig::default()),
+            utterances: parsed.utterances,
+        })
+        .await
+    }
+}
+
+/// This generation's stored utterances, chunks and metrics; `None` when the
+/// utterances were not stored.
+async fn chunked_transcript(
+    db: &impl Executor,
+    session: &sessions::Session,
+    generation: i32,
+) -> Result<Option<ChunkedTranscript>, StageError> {
+    let coach = session.coach();
+    let Some(utterances) = utterances::for_generation(db, coach, session.id, generation).await?
+    else {
+        return Ok(None);
+    };
+    // The chunk stage wrote the metrics with the utterances, in one transaction.
+    let metrics = session
+        .metrics
+        .clone()
+        .ok_or_else(|| StageError::Retryable("the chunk stage stored no metrics".into()))
+        .and_then(|metrics| {
+            serde_json::from_value(metrics).map_err(|e| {
+                StageError::Retryable(format!("stored metrics are unreadable: {e}").into())
+            })
+        })?;
+    let chunks = chunks::for_generation(db, coach, session.id, generation).await?;
+    Ok(Some(ChunkedTranscript {
+        utterances,
+        chunks,
+        metrics,
+    }))
+}
+
 async fn build_request(
     db: &impl Executor,
     session: &sessions::Session,
-    parsed: transcript::model::Transcript,
+    chunked: ChunkedTranscript,
 ) -> Result<AnalysisRequest, StageError> {
     let coach_id: CoachId = session.coach();
     let coach = coaches::get(db, coach_id)
@@ -160,13 +227,11 @@ async fn build_request(
     }
 
     let time_zone: Tz = coach.time_zone.parse().unwrap_or(Tz::UTC);
-    let metrics = transcript::metrics(&parsed);
-    let chunks = transcript::chunk(&parsed, &ChunkConfig::default());
     let coach_speaker_label = speakers
         .iter()
         .find(|s| s.role == SpeakerRole::Coach)
         .map(|s| s.label.clone());
-    let utterances = parsed
+    let utterances = chunked
         .utterances
         .into_iter()
         .map(|u| AttributedUtterance {
@@ -184,8 +249,8 @@ async fn build_request(
         coach_speaker_label,
         clients: participants,
         utterances,
-        chunks,
-        metrics,
+        chunks: chunked.chunks,
+        metrics: chunked.metrics,
         next_session_on: None,
     })
 }

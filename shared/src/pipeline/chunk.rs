@@ -1,11 +1,12 @@
 //! Stage 1: fetch, parse and normalise the transcript, map speakers, compute
-//! coaching metrics and store speaker-aware chunks.
+//! coaching metrics and store speaker-aware chunks, and the utterances the
+//! analyse stage reads (the transcript is parsed once per generation).
 
 use super::speakers::{map_speakers, KnownClient, SpeakerMap};
-use super::{Begin, Pipeline, StageError, StageOutcome};
+use super::{off_the_executor, Begin, Pipeline, StageError, StageOutcome};
 use crate::domain::PipelineStage;
 use crate::ports::StageMessage;
-use crate::store::{chunks, clients, coaches, sessions, Executor};
+use crate::store::{chunks, clients, coaches, sessions, utterances, Executor};
 use crate::transcript::{self, model::Transcript, ChunkConfig};
 
 pub(super) async fn run(
@@ -18,14 +19,18 @@ pub(super) async fn run(
     };
 
     let (parsed, sha256) = pipeline.parsed_transcript(&session).await?;
+    let (parsed, metrics, pieces) = off_the_executor(move || {
+        let metrics = transcript::metrics(&parsed);
+        let pieces = transcript::chunk(&parsed, &ChunkConfig::default());
+        (parsed, metrics, pieces)
+    })
+    .await?;
 
     let mut db = pipeline.db.get().await?;
     let coach = coaches::get(&db, message.coach_id)
         .await?
         .ok_or_else(|| StageError::Permanent("The coach account no longer exists.".into()))?;
     let speaker_map = speaker_map_for(&db, &session, &coach.display_name, &parsed).await?;
-    let metrics = transcript::metrics(&parsed);
-    let pieces = transcript::chunk(&parsed, &ChunkConfig::default());
     let speakers_json = serde_json::to_value(&speaker_map.assignments)
         .map_err(|e| StageError::Retryable(e.into()))?;
     let metrics_json =
@@ -68,6 +73,16 @@ pub(super) async fn run(
     )
     .await?;
     chunks::delete_older_generations(&tx, message.coach_id, session.id, message.generation).await?;
+    utterances::replace(
+        &tx,
+        message.coach_id,
+        session.id,
+        message.generation,
+        &parsed.utterances,
+    )
+    .await?;
+    utterances::delete_older_generations(&tx, message.coach_id, session.id, message.generation)
+        .await?;
     sessions::record_chunking(
         &tx,
         message.coach_id,

@@ -307,11 +307,7 @@ impl Pipeline {
         &self,
         session: &sessions::Session,
     ) -> Result<(Transcript, String), StageError> {
-        let info = session.transcript.as_ref().ok_or_else(|| {
-            StageError::Permanent(
-                "This session has no transcript yet. Upload one and it will be processed.".into(),
-            )
-        })?;
+        let info = transcript_of(session)?;
         let bytes = self
             .objects
             .get_at_most(&info.object_key, transcript::MAX_TRANSCRIPT_BYTES)
@@ -330,9 +326,34 @@ impl Pipeline {
                 ),
                 other => StageError::Retryable(other.into()),
             })?;
-        let parsed = transcript::parse(&bytes, info.filename.as_deref())
+        let filename = info.filename.clone();
+        let parsed = off_the_executor(move || transcript::parse(&bytes, filename.as_deref()))
+            .await?
             .map_err(|e| StageError::Permanent(e.to_string()))?;
         Ok((parsed, info.sha256.clone()))
+    }
+}
+
+/// The session's stored transcript; a session without one cannot be processed.
+fn transcript_of(session: &sessions::Session) -> Result<&sessions::TranscriptInfo, StageError> {
+    session.transcript.as_ref().ok_or_else(|| {
+        StageError::Permanent(
+            "This session has no transcript yet. Upload one and it will be processed.".into(),
+        )
+    })
+}
+
+/// Runs CPU-bound work (parsing, metrics, chunking) on tokio's blocking pool,
+/// so it does not hold up the executor's threads: other stages' I/O, lease
+/// heartbeats and the API keep running. A panic is raised again here, so
+/// `run_guarded` still contains it.
+async fn off_the_executor<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, StageError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => Ok(value),
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(error) => Err(StageError::Retryable(Box::new(error))),
     }
 }
 

@@ -96,6 +96,36 @@ pub async fn list(
         .collect())
 }
 
+/// This generation's chunks as the chunk stage made them, in order.
+pub async fn for_generation(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+    generation: i32,
+) -> Result<Vec<Chunk>, StoreError> {
+    let rows = db
+        .fetch_all(
+            "SELECT ordinal, speakers, start_ms, end_ms, body, word_count FROM transcript_chunks
+              WHERE coach_id = $1 AND session_id = $2 AND generation = $3 ORDER BY ordinal",
+            &[&coach.0, &session, &generation],
+        )
+        .await?;
+    let unsigned = |value: i64| u64::try_from(value).ok();
+    rows.iter()
+        .map(|r| {
+            Ok(Chunk {
+                ordinal: u32::try_from(r.get::<_, i32>(0))
+                    .map_err(|_| StoreError::Corrupt("negative chunk ordinal".into()))?,
+                speakers: r.get(1),
+                start_ms: r.get::<_, Option<i64>>(2).and_then(unsigned),
+                end_ms: r.get::<_, Option<i64>>(3).and_then(unsigned),
+                text: r.get(4),
+                word_count: u32::try_from(r.get::<_, i32>(5)).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
 /// Chunks of this generation that have no embedding yet.
 pub async fn without_embedding(
     db: &impl Executor,

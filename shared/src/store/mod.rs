@@ -15,6 +15,7 @@ pub mod migrations;
 pub mod sessions;
 pub mod summaries;
 pub mod templates;
+pub mod utterances;
 
 pub mod sql;
 

@@ -1,8 +1,8 @@
 //! The API Lambdas answer API Gateway v2 events (from `events/`) exactly as
 //! the local server answers the same requests.
 
-use flowcoach_core::adapters::aws::CognitoClaims;
 use flowcoach_core::api::{build_router, resource_routers, AppState};
+use flowcoach_core::aws::adapters::CognitoClaims;
 use flowcoach_core::store;
 use flowcoach_tests::fixtures::workspace_root;
 use flowcoach_tests::{TestApp, TestAppOptions};

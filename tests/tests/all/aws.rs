@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use flowcoach_core::ai::analyst::Analyst;
 use flowcoach_core::ai::local::LocalAnalyst;
+use flowcoach_core::aws::lambda::stage::StageHandler;
+use flowcoach_core::aws::runtime::{AwsRuntime, AwsSettings};
 use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress, PipelineStage};
-use flowcoach_core::lambda::stage::StageHandler;
 use flowcoach_core::ports::ObjectStore;
-use flowcoach_core::runtime::aws::{AwsRuntime, AwsSettings};
 use flowcoach_core::store::{self, clients, coaches, sessions, Executor};
 use flowcoach_tests::app::shared_model;
 use flowcoach_tests::aws::{pause, to_lambda_event, AwsStack};
@@ -366,7 +366,7 @@ async fn dynamodb_idempotency_records_replay_refuse_mismatches_and_expire_in_cod
     use flowcoach_core::ports::idempotency::{Begin, StoredResponse};
     use flowcoach_core::ports::IdempotencyStore;
     let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
-    let store = flowcoach_core::adapters::aws::DynamoIdempotencyStore::new(
+    let store = flowcoach_core::aws::adapters::DynamoIdempotencyStore::new(
         harness.stack.clients.dynamodb.clone(),
         &harness.stack.table,
     );

@@ -2,8 +2,8 @@
 
 use aws_lambda_events::event::sqs::SqsBatchResponse;
 use aws_lambda_events::event::sqs::SqsEvent;
+use flowcoach_core::aws::lambda::stage::StageHandler;
 use flowcoach_core::domain::PipelineStage;
-use flowcoach_core::lambda::stage::StageHandler;
 use flowcoach_core::runtime::local::LocalRuntime;
 use flowcoach_tests::fixtures::{shared_transcript, workspace_root};
 use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};

@@ -5,8 +5,9 @@ use std::time::Duration;
 use flowcoach_core::domain::PipelineStage;
 use flowcoach_core::pipeline::StageOutcome;
 use flowcoach_core::ports::StageMessage;
+use flowcoach_core::store::sessions;
 use flowcoach_tests::fixtures::shared_transcript;
-use flowcoach_tests::{CheckIn, TestApp};
+use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};
 use uuid::Uuid;
 
 use crate::support::HELD_AT;
@@ -256,6 +257,59 @@ async fn a_redelivered_message_changes_nothing_and_a_reprocess_makes_a_new_gener
 }
 
 #[tokio::test]
+async fn the_analyse_stage_uses_what_chunk_stored_and_reads_no_transcript() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
+    let CheckIn {
+        coach,
+        token,
+        session,
+        ..
+    } = app.check_in_with("s01.vtt").await;
+    let session_id = Uuid::parse_str(&session).unwrap();
+    let message = |stage| StageMessage {
+        stage,
+        coach_id: coach,
+        session_id,
+        generation: 1,
+        request_id: None,
+    };
+    let pipeline = &app.runtime.pipeline;
+    let chunked = pipeline.run(&message(PipelineStage::Chunk)).await;
+    assert_eq!(chunked.expect("chunk runs"), StageOutcome::Completed);
+
+    // Chunk has parsed the transcript once; from here on the object is not read.
+    let key = {
+        let db = app.runtime.db.get().await.unwrap();
+        let stored = sessions::get(&db, coach, session_id)
+            .await
+            .unwrap()
+            .unwrap();
+        stored.transcript.expect("a transcript").object_key
+    };
+    pipeline.objects.delete(&key).await.expect("object deleted");
+
+    let analysed = pipeline.run(&message(PipelineStage::Analyse)).await;
+    assert_eq!(
+        analysed.expect("analyse runs without the transcript object"),
+        StageOutcome::Completed
+    );
+    let (_, summary) = app
+        .get(&token, &format!("/v1/sessions/{session}/summary"))
+        .await;
+    assert_eq!(summary["generation"], 1, "{summary}");
+    assert!(
+        summary["content"]["commitments"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()),
+        "the analysis saw the utterances: {summary}"
+    );
+}
+
+#[tokio::test]
 async fn unmatched_speakers_are_listed_then_fixed_with_participants_and_reprocessed() {
     let app = TestApp::spawn().await;
     let (_, token) = app.coach("priya@example.com", "Priya Raman").await;
@@ -370,6 +424,7 @@ async fn deleting_a_session_removes_its_transcript_and_everything_derived() {
     assert!(!object.exists());
     for table in [
         "transcript_chunks",
+        "transcript_utterances",
         "chunk_embeddings",
         "summary_versions",
         "follow_ups",

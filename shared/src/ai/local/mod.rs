@@ -106,8 +106,18 @@ impl LocalAnalyst {
 
 #[async_trait]
 impl Analyst for LocalAnalyst {
+    /// The extraction is CPU work (regexes over every utterance): it runs on
+    /// tokio's blocking pool, so the executor's threads stay free for I/O.
     async fn analyse(&self, request: &AnalysisRequest) -> Result<Analysis, AnalystError> {
-        self.analyse_now(request)
+        let (analyst, request) = (*self, request.clone());
+        match tokio::task::spawn_blocking(move || analyst.analyse_now(&request)).await {
+            Ok(analysis) => analysis,
+            // A panic stays a panic, for the stage's guard to contain.
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(error) => Err(AnalystError::Transient(format!(
+                "the analysis was cancelled: {error}"
+            ))),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::adapters::aws::{
+use super::adapters::{
     database_config_from_secret, AwsClients, DynamoIdempotencyStore, LogNotifier, S3ObjectStore,
     SesMailer, SqsStageQueue,
 };
