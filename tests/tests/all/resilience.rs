@@ -139,7 +139,8 @@ async fn a_panicking_stage_fails_only_its_session_and_the_workers_live_on() {
     let analyst = ScriptedAnalyst::taking(Duration::ZERO);
     let app = TestApp::spawn_with(TestAppOptions {
         analyst: analyst.clone(),
-        visibility_timeout: Duration::from_secs(2),
+        // Long enough that a loaded machine never lets a lease lapse: this test is about panics.
+        visibility_timeout: Duration::from_secs(30),
         ..TestAppOptions::default()
     })
     .await;
