@@ -117,6 +117,7 @@ fuzz() { # fuzz CONFIG MAX_TIME PHASES [OPTION...]
     --max-time "$max_time" \
     --request-timeout 10 \
     --generation-database none \
+    --generation-unique-inputs \
     --workers 2 \
     --no-color
 }
@@ -125,5 +126,8 @@ status=0
 # DELETE waits for the stateful phase: an id drawn from a response could be the seeded session's.
 fuzz "$work/bound.toml" "$fuzz_time" examples,coverage,fuzzing --exclude-method DELETE || status=$?
 # Stateful: chains of calls through the ids the API returns (none bound).
-fuzz "$work/common.toml" "$stateful_time" stateful || status=$?
+# Without `ensure_resource_availability`: the fuzzer draws the same
+# Idempotency-Key and body again in later scenarios, and the API then replays
+# the first 201 as promised, though that session may have been deleted since.
+fuzz "$work/common.toml" "$stateful_time" stateful --exclude-checks ensure_resource_availability || status=$?
 exit "$status"
