@@ -3,6 +3,8 @@
 #   cfn-lint and aws-sam-cli   offline template checks (scripts/check-template.sh)
 #   moto[server]               the AWS emulator the integration tests talk to
 #   cargo-lambda (+ zig)       cross-compiled Lambda zips (scripts/build-lambdas.sh)
+#   schemathesis, openapi-spec-validator
+#                              the API fuzzer and the OpenAPI 3.1 check (scripts/fuzz-api.sh)
 #
 # The venv lives at ${FLOWCOACH_CACHE:-$HOME/.cache/flowcoach}/venv, outside the
 # checkout. A stamp file records the pinned requirement set; when it matches and
@@ -19,10 +21,12 @@ readonly REQUIREMENTS=(
   "aws-sam-cli==1.170.0"
   "moto[server]==5.2.5"
   "cargo-lambda==1.9.2"
+  "schemathesis==4.32.5"
+  "openapi-spec-validator==0.9.0"
 )
 readonly VENV="$FLOWCOACH_CACHE/venv"
 readonly STAMP="$VENV/.flowcoach-requirements"
-readonly TOOLS=(cfn-lint sam moto_server cargo-lambda)
+readonly TOOLS=(cfn-lint sam moto_server cargo-lambda schemathesis openapi-spec-validator)
 
 wanted_stamp() { printf '%s\n' "${REQUIREMENTS[@]}"; }
 
@@ -33,7 +37,8 @@ tools_answer() {
   done
   "$VENV/bin/cfn-lint" --version >/dev/null 2>&1 &&
     "$VENV/bin/sam" --version >/dev/null 2>&1 &&
-    "$VENV/bin/cargo-lambda" lambda --version >/dev/null 2>&1
+    "$VENV/bin/cargo-lambda" lambda --version >/dev/null 2>&1 &&
+    "$VENV/bin/schemathesis" --version >/dev/null 2>&1
 }
 
 print_versions() {
@@ -41,6 +46,7 @@ print_versions() {
   log "sam:          $("$VENV/bin/sam" --version 2>&1 | head -n1)"
   log "moto:         $("$VENV/bin/python" -c 'import moto; print(moto.__version__)')"
   log "cargo-lambda: $("$VENV/bin/cargo-lambda" lambda --version 2>&1 | head -n1)"
+  log "schemathesis: $("$VENV/bin/schemathesis" --version 2>&1 | head -n1)"
 }
 
 started=$SECONDS

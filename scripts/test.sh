@@ -32,4 +32,6 @@ if command -v cargo-nextest >/dev/null; then
 else
   phase "tests" cargo test --workspace --locked --no-fail-fast -- --test-threads 2
 fi
+# The API against its own OpenAPI document, with the binary the build made.
+phase "api fuzz" scripts/fuzz-api.sh
 log "all tests passed in $((SECONDS - started))s"

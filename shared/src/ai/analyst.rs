@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::transcript::model::{Chunk, CoachingMetrics};
@@ -68,7 +69,7 @@ pub struct AnalysisRequest {
 }
 
 /// A commitment someone made in the session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Commitment {
     /// The speaker who owns the commitment (coach or client display name).
     pub owner: String,
@@ -80,7 +81,7 @@ pub struct Commitment {
     pub quote: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskSeverity {
     /// Worth watching in the next session.
@@ -90,7 +91,7 @@ pub enum RiskSeverity {
 }
 
 /// A risk signal the coach should look at.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RiskFlag {
     pub speaker: String,
     pub client_id: Option<Uuid>,
@@ -103,7 +104,7 @@ pub struct RiskFlag {
 }
 
 /// What the analysis says about one client.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ClientInsight {
     pub client_id: Uuid,
     pub insights: Vec<String>,

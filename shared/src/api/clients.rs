@@ -4,15 +4,21 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use serde::{Deserialize, Deserializer};
-use utoipa::ToSchema;
+use serde::Deserialize;
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{present, ApiJson, ApiPath, ApiQuery};
+use super::openapi::IdempotencyKey;
 use super::pagination::{page, Page, PageQuery};
-use super::problem::{ApiError, FieldError, Problem};
+use super::problem::{ApiError, FieldError};
+use super::responses::{Authenticated, ById, Idempotent, JsonBody, WithQuery};
 use super::{audit, tenant, AppState, Caller};
 use crate::domain::text::{label, prose};
 use crate::domain::{CoachId, EmailAddress};
@@ -28,37 +34,98 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateClient {
+    /// 1–200 characters once trimmed, no control characters.
+    #[schema(
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,198}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub name: String,
+    /// Where follow-ups go; empty or absent: none.
+    #[schema(value_type = Option<EmailField>)]
     pub email: Option<String>,
     /// IANA time zone, e.g. `Europe/Berlin` (default UTC).
     pub time_zone: Option<String>,
+    /// At most 30.
     #[serde(default)]
+    #[schema(value_type = Vec<Tag>, max_items = 30)]
     pub tags: Vec<String>,
     /// Consent to transcripts being analysed (default true).
     pub consent_ai_processing: Option<bool>,
     /// Consent to receive follow-up emails (default false).
     pub consent_email: Option<bool>,
+    /// Free text: lines and tabs, no other control characters.
     #[serde(default)]
+    #[schema(
+        max_length = 10_000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
     pub notes: String,
+    /// One of the coach's follow-up templates.
     pub follow_up_template_id: Option<Uuid>,
 }
 
-/// Present-but-null clears a field; absent leaves it.
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
+/// A client tag: 1–50 characters once trimmed, no control characters.
+pub struct Tag;
+
+impl PartialSchema for Tag {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "1–50 characters once trimmed, no control characters.",
+            ))
+            .min_length(Some(1))
+            .pattern(Some(r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,48}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"))
+            .into()
+    }
 }
+
+impl ToSchema for Tag {}
+
+/// A client's email field: an address, or blank for none.
+pub struct EmailField;
+
+impl PartialSchema for EmailField {
+    fn schema() -> RefOr<Schema> {
+        let address = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)));
+        let blank = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"));
+        AnyOfBuilder::new()
+            .item(address)
+            .item(blank)
+            .description(Some("An email address, or blank for none."))
+            .into()
+    }
+}
+
+impl ToSchema for EmailField {}
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateClient {
+    /// 1–200 characters once trimmed, no control characters.
+    #[schema(
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,198}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub name: Option<String>,
+    /// Where follow-ups go; `null` or blank clears it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<EmailField>)]
     pub email: Option<Option<String>>,
     pub time_zone: Option<String>,
+    /// Replaces the tags (at most 30).
+    #[schema(value_type = Option<Vec<Tag>>, max_items = 30)]
     pub tags: Option<Vec<String>>,
     pub consent_ai_processing: Option<bool>,
     pub consent_email: Option<bool>,
+    #[schema(
+        max_length = 10_000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
     pub notes: Option<String>,
     pub archived: Option<bool>,
     #[serde(default, deserialize_with = "present")]
@@ -143,7 +210,7 @@ impl Checks {
 
 /// The coach's clients, newest first.
 #[utoipa::path(get, path = "/v1/clients", tag = "clients", params(PageQuery),
-    responses((status = 200, body = Page<Client>), (status = 401, body = Problem)))]
+    responses((status = 200, body = Page<Client>), Authenticated, WithQuery))]
 async fn list_clients(
     State(state): State<AppState>,
     caller: Caller,
@@ -158,8 +225,9 @@ async fn list_clients(
 
 /// Adds a client.
 #[utoipa::path(post, path = "/v1/clients", tag = "clients", request_body = CreateClient,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
-    responses((status = 201, body = Client), (status = 422, body = Problem)))]
+    params(IdempotencyKey),
+    responses((status = 201, body = Client, headers(("Location" = String, description = "The new client's URL"))),
+        Authenticated, JsonBody, Idempotent))]
 async fn create_client(
     State(state): State<AppState>,
     caller: Caller,
@@ -206,7 +274,7 @@ async fn create_client(
 
 /// One client.
 #[utoipa::path(get, path = "/v1/clients/{id}", tag = "clients", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Client), (status = 404, body = Problem)))]
+    responses((status = 200, body = Client), Authenticated, ById))]
 async fn get_client(
     State(state): State<AppState>,
     caller: Caller,
@@ -223,7 +291,7 @@ async fn get_client(
 /// Changes some fields of a client; `null` clears `email` or `follow_up_template_id`.
 #[utoipa::path(patch, path = "/v1/clients/{id}", tag = "clients", params(("id" = Uuid, Path)),
     request_body = UpdateClient,
-    responses((status = 200, body = Client), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Client), Authenticated, ById, JsonBody))]
 async fn update_client(
     State(state): State<AppState>,
     caller: Caller,

@@ -2,6 +2,7 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
+use serde::{Deserialize, Deserializer};
 
 use super::problem::ApiError;
 
@@ -45,4 +46,12 @@ impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         ApiError::BadRequest(rejection.body_text())
     }
+}
+
+/// For `Option<Option<T>>` fields of a PATCH body (with `#[serde(default)]`):
+/// present-but-null clears the field, absent leaves it.
+pub(super) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }

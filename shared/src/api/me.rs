@@ -15,7 +15,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 /// The signed-in coach.
 #[utoipa::path(get, path = "/v1/me", tag = "me",
-    responses((status = 200, body = Coach), (status = 401, body = super::problem::Problem)))]
+    responses((status = 200, body = Coach), super::responses::Authenticated))]
 async fn get_me(State(state): State<AppState>, caller: Caller) -> Result<Json<Coach>, ApiError> {
     let db = state.db.get().await?;
     let coach = coaches::get(&db, caller.coach)

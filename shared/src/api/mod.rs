@@ -13,6 +13,7 @@ mod pages;
 mod pagination;
 pub mod problem;
 pub mod request_id;
+mod responses;
 mod sessions;
 
 use std::sync::Arc;

@@ -2,19 +2,32 @@
 
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Deserialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::{IntoParams, Modify, OpenApi};
 
 use super::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "FlowCoach API", version = "1", description = "Coaching supervision and automation: sessions, transcripts, summaries and follow-ups."),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = [])),
     components(schemas(super::problem::Problem, super::problem::FieldError))
 )]
 struct ApiDoc;
+
+/// The `Idempotency-Key` header of a POST (`idempotency::middleware` enforces its format: else 400).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // Only documents the header; the middleware reads it.
+pub(super) struct IdempotencyKey {
+    /// Makes a retried POST safe: the first response is stored for 24 hours and
+    /// replayed for the same body; a different body with the same key is refused (422).
+    #[serde(rename = "Idempotency-Key")]
+    #[param(value_type = String, required = false, min_length = 8, max_length = 255, pattern = r"^[\u0021-\u007e]{8,255}$")]
+    idempotency_key: Option<String>,
+}
 
 struct BearerAuth;
 
@@ -30,6 +43,16 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The shared problem+json error responses the operations reference.
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.responses.extend(super::responses::components());
     }
 }
 

@@ -13,10 +13,13 @@ pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// Items per page (1–200, default 50).
+    /// Items per page (default 50).
+    #[param(value_type = i64, required = false, minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page (any other value: 422).
+    #[param(value_type = String, required = false)]
     pub cursor: Option<String>,
 }
 

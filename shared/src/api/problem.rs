@@ -34,7 +34,9 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     pub request_id: String,
+    /// The invalid fields, on a 422 for invalid fields; absent otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub errors: Vec<FieldError>,
 }
 

@@ -9,28 +9,36 @@ use axum::response::IntoResponse;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{present, ApiJson, ApiPath, ApiQuery};
+use super::openapi::IdempotencyKey;
 use super::pagination::{page, Page, PageQuery};
-use super::problem::{ApiError, FieldError, Problem};
+use super::problem::{ApiError, FieldError};
 use super::request_id::current_request_id;
+use super::responses::{
+    Authenticated, ById, Conflicting, Idempotent, JsonBody, UploadBody, WithQuery,
+};
 use super::{audit, tenant, AppState, Caller};
 use crate::domain::text::label;
 use crate::domain::{CoachId, PipelineStage, SessionKind, SessionStatus};
 use crate::ingest::{IncomingTranscript, IngestError, DIRECT_UPLOAD_LIMIT};
 use crate::store::follow_ups::{self, FollowUpView};
-use crate::store::sessions::{self, NewSession, Participant, ParticipantInput, Session};
+use crate::store::sessions::{
+    self, NewSession, Participant, ParticipantInput, Session, SessionChanges,
+};
 use crate::store::summaries::{self, SummaryView};
 use crate::store::{clients, Executor};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_sessions, create_session))
-        .routes(routes!(get_session, delete_session))
+        .routes(routes!(get_session, update_session, delete_session))
         .routes(routes!(set_participants))
         .routes(routes!(upload_transcript))
         .routes(routes!(transcript_upload_url))
@@ -53,16 +61,49 @@ pub struct SessionView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSession {
+    /// 1–200 characters once trimmed, no control characters.
+    #[schema(
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,198}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub title: String,
     #[serde(default = "one_to_one")]
     pub kind: SessionKind,
-    /// When the session was held (RFC 3339).
+    /// When the session was held (RFC 3339); relative due dates ("tomorrow") resolve against it.
     pub held_at: DateTime<Utc>,
+    #[schema(minimum = 0, maximum = 86_400)]
     pub duration_seconds: Option<i32>,
-    /// The transcript speaker label that is the coach, when it is not their name.
+    /// The transcript speaker label that is the coach, when it is not their name
+    /// (1–100 characters once trimmed, no control characters).
+    #[schema(
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,98}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub coach_speaker_label: Option<String>,
+    /// The attending clients, each once (at most 50).
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub participants: Vec<ParticipantInput>,
+}
+
+/// Corrections to a session; an absent field stays as it is.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSession {
+    /// 1–200 characters once trimmed, no control characters.
+    #[schema(
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,198}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
+    pub title: Option<String>,
+    pub kind: Option<SessionKind>,
+    /// When the session was held (RFC 3339); a reprocess resolves relative due dates against it.
+    pub held_at: Option<DateTime<Utc>>,
+    /// The transcript speaker label that is the coach (1–100 characters once
+    /// trimmed); `null` clears it, so the coach is matched by name. Applies on reprocess.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,98}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$")]
+    pub coach_speaker_label: Option<Option<String>>,
 }
 
 fn one_to_one() -> SessionKind {
@@ -72,8 +113,15 @@ fn one_to_one() -> SessionKind {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetParticipants {
-    /// The transcript speaker label that is the coach (null: match by name).
+    /// The transcript speaker label that is the coach (null: match by name;
+    /// 1–100 characters once trimmed, no control characters).
+    #[schema(
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,98}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub coach_speaker_label: Option<String>,
+    /// The attending clients, each once (at most 50).
+    #[schema(max_items = 50)]
     pub participants: Vec<ParticipantInput>,
 }
 
@@ -95,15 +143,62 @@ pub struct FollowUpList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// The original file name; its extension helps format detection.
+    /// The original file name (else the `Content-Disposition` one); its extension helps format detection.
+    #[param(value_type = String, required = false, max_length = 255, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub filename: Option<String>,
 }
+
+/// The body of a transcript upload: the file as it was exported.
+pub struct TranscriptBytes;
+
+impl PartialSchema for TranscriptBytes {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "WebVTT, SRT, `Name:` text or JSON utterances; at most 4 MiB, not empty.",
+            ))
+            .min_length(Some(1))
+            .into()
+    }
+}
+
+impl ToSchema for TranscriptBytes {}
+
+/// Longest file name accepted, in characters.
+const MAX_FILENAME: usize = 255;
 
 fn check_label(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) {
     if let Some(Err(e)) = value.map(|l| label(l, 100)) {
         errors.push(FieldError::new(field, e.to_string()));
     }
+}
+
+/// The trimmed label, or a field error.
+fn parse_label(errors: &mut Vec<FieldError>, field: &str, raw: &str, max: usize) -> String {
+    label(raw, max).unwrap_or_else(|e| {
+        errors.push(FieldError::new(field, e.to_string()));
+        String::new()
+    })
+}
+
+/// A transcript file name: no control characters, at most `MAX_FILENAME` characters.
+fn check_filename(filename: &str) -> Result<(), ApiError> {
+    if has_control_characters(filename) {
+        return Err(ApiError::field(
+            "filename",
+            "must not contain control characters",
+        ));
+    }
+    if filename.chars().count() > MAX_FILENAME {
+        return Err(ApiError::field(
+            "filename",
+            format!("must be at most {MAX_FILENAME} characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// Participants must be this coach's clients, each once.
@@ -185,7 +280,7 @@ impl From<IngestError> for ApiError {
 
 /// The coach's sessions, newest first.
 #[utoipa::path(get, path = "/v1/sessions", tag = "sessions", params(PageQuery),
-    responses((status = 200, body = Page<Session>), (status = 401, body = Problem)))]
+    responses((status = 200, body = Page<Session>), Authenticated, WithQuery))]
 async fn list_sessions(
     State(state): State<AppState>,
     caller: Caller,
@@ -199,8 +294,9 @@ async fn list_sessions(
 
 /// Creates a session awaiting its transcript.
 #[utoipa::path(post, path = "/v1/sessions", tag = "sessions", request_body = CreateSession,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
-    responses((status = 201, body = SessionView), (status = 422, body = Problem)))]
+    params(IdempotencyKey),
+    responses((status = 201, body = SessionView, headers(("Location" = String, description = "The new session's URL"))),
+        Authenticated, JsonBody, Idempotent))]
 async fn create_session(
     State(state): State<AppState>,
     caller: Caller,
@@ -209,10 +305,7 @@ async fn create_session(
     let coach = tenant(&caller);
     let mut db = state.db.get().await?;
     let mut errors = Vec::new();
-    let title = label(&input.title, 200).unwrap_or_else(|e| {
-        errors.push(FieldError::new("title", e.to_string()));
-        String::new()
-    });
+    let title = parse_label(&mut errors, "title", &input.title, 200);
     if input
         .duration_seconds
         .is_some_and(|d| !(0..=86_400).contains(&d))
@@ -222,11 +315,10 @@ async fn create_session(
             "must be between 0 and 86400",
         ));
     }
-    check_label(
-        &mut errors,
-        "coach_speaker_label",
-        input.coach_speaker_label.as_deref(),
-    );
+    let coach_speaker_label = input
+        .coach_speaker_label
+        .as_deref()
+        .map(|l| parse_label(&mut errors, "coach_speaker_label", l, 100));
     check_participants(&db, coach, &input.participants, &mut errors).await?;
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -240,7 +332,7 @@ async fn create_session(
             kind: input.kind,
             held_at: input.held_at,
             duration_seconds: input.duration_seconds,
-            coach_speaker_label: input.coach_speaker_label.map(|l| l.trim().to_owned()),
+            coach_speaker_label,
         },
     )
     .await?;
@@ -257,7 +349,7 @@ async fn create_session(
 
 /// One session with its participants and processing status.
 #[utoipa::path(get, path = "/v1/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
-    responses((status = 200, body = SessionView), (status = 404, body = Problem)))]
+    responses((status = 200, body = SessionView), Authenticated, ById))]
 async fn get_session(
     State(state): State<AppState>,
     caller: Caller,
@@ -270,9 +362,46 @@ async fn get_session(
     Ok(Json(view(&db, coach, session).await?))
 }
 
+/// Corrects a session's title, kind, date or coach speaker label; `null` clears
+/// `coach_speaker_label`. Reprocess to apply a new date or label to the summary.
+#[utoipa::path(patch, path = "/v1/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
+    request_body = UpdateSession,
+    responses((status = 200, body = SessionView), Authenticated, ById, JsonBody))]
+async fn update_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<UpdateSession>,
+) -> Result<Json<SessionView>, ApiError> {
+    let coach = tenant(&caller);
+    let mut errors = Vec::new();
+    let changes = SessionChanges {
+        title: input
+            .title
+            .as_deref()
+            .map(|t| parse_label(&mut errors, "title", t, 200)),
+        kind: input.kind,
+        held_at: input.held_at,
+        coach_speaker_label: input
+            .coach_speaker_label
+            .map(|label| label.map(|l| parse_label(&mut errors, "coach_speaker_label", &l, 100))),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let mut db = state.db.get().await?;
+    let tx = db.transaction().await?;
+    let session = sessions::update(&tx, coach, id, &changes)
+        .await?
+        .ok_or(ApiError::NotFound("session"))?;
+    audit(&tx, &caller, "session.update", "session", Some(id)).await?;
+    tx.commit().await?;
+    Ok(Json(view(&db, coach, session).await?))
+}
+
 /// Deletes a session, its transcript and everything derived from it.
 #[utoipa::path(delete, path = "/v1/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Deleted"), Authenticated, ById))]
 async fn delete_session(
     State(state): State<AppState>,
     caller: Caller,
@@ -289,7 +418,7 @@ async fn delete_session(
 /// Replaces who attended and which transcript speaker is whom. Reprocess afterwards to apply it.
 #[utoipa::path(put, path = "/v1/sessions/{id}/participants", tag = "sessions", params(("id" = Uuid, Path)),
     request_body = SetParticipants,
-    responses((status = 200, body = SessionView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SessionView), Authenticated, ById, JsonBody))]
 async fn set_participants(
     State(state): State<AppState>,
     caller: Caller,
@@ -334,9 +463,8 @@ async fn set_participants(
 /// Uploads the transcript (≤ 4 MiB: WebVTT, SRT, `Name:` text or JSON utterances) and starts processing.
 #[utoipa::path(put, path = "/v1/sessions/{id}/transcript", tag = "sessions",
     params(("id" = Uuid, Path), UploadQuery),
-    request_body(content = String, content_type = "text/plain", description = "The transcript file's bytes"),
-    responses((status = 202, body = SessionView), (status = 404, body = Problem), (status = 409, body = Problem),
-        (status = 413, body = Problem)))]
+    request_body(content = TranscriptBytes, content_type = "text/plain", description = "The transcript file's bytes (at most 4 MiB, not empty)"),
+    responses((status = 202, body = SessionView), Authenticated, ById, UploadBody, Conflicting))]
 async fn upload_transcript(
     State(state): State<AppState>,
     caller: Caller,
@@ -355,11 +483,8 @@ async fn upload_transcript(
     let filename = query
         .filename
         .or_else(|| filename_from_disposition(&headers));
-    if filename.as_deref().is_some_and(has_control_characters) {
-        return Err(ApiError::field(
-            "filename",
-            "must not contain control characters",
-        ));
+    if let Some(filename) = &filename {
+        check_filename(filename)?;
     }
     let session = state
         .ingest
@@ -389,14 +514,19 @@ async fn upload_transcript(
 #[serde(deny_unknown_fields)]
 pub struct UploadUrlRequest {
     /// The file's name; its extension (vtt, srt, txt, json) is kept.
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub filename: String,
 }
 
 /// Where to upload a transcript larger than the direct-upload limit (a presigned URL on AWS).
 #[utoipa::path(post, path = "/v1/sessions/{id}/transcript-upload-url", tag = "sessions",
-    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
+    params(("id" = Uuid, Path), IdempotencyKey),
     request_body = UploadUrlRequest,
-    responses((status = 200, body = crate::ports::UploadTarget), (status = 404, body = Problem)))]
+    responses((status = 200, body = crate::ports::UploadTarget), Authenticated, ById, JsonBody, Idempotent))]
 async fn transcript_upload_url(
     State(state): State<AppState>,
     caller: Caller,
@@ -404,12 +534,7 @@ async fn transcript_upload_url(
     ApiJson(input): ApiJson<UploadUrlRequest>,
 ) -> Result<Json<crate::ports::UploadTarget>, ApiError> {
     let coach = tenant(&caller);
-    if has_control_characters(&input.filename) {
-        return Err(ApiError::field(
-            "filename",
-            "must not contain control characters",
-        ));
-    }
+    check_filename(&input.filename)?;
     let filename = crate::ingest::clean_filename(&input.filename)
         .ok_or_else(|| ApiError::field("filename", "must name the transcript file"))?;
     let db = state.db.get().await?;
@@ -442,7 +567,7 @@ fn filename_from_disposition(headers: &HeaderMap) -> Option<String> {
 
 /// Processing status: the current stage, or the failure and its reason.
 #[utoipa::path(get, path = "/v1/sessions/{id}/status", tag = "sessions", params(("id" = Uuid, Path)),
-    responses((status = 200, body = SessionStatusView), (status = 404, body = Problem)))]
+    responses((status = 200, body = SessionStatusView), Authenticated, ById))]
 async fn session_status(
     State(state): State<AppState>,
     caller: Caller,
@@ -464,8 +589,8 @@ async fn session_status(
 
 /// Processes the stored transcript again as a new generation (new summary version and drafts).
 #[utoipa::path(post, path = "/v1/sessions/{id}/reprocess", tag = "sessions",
-    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
-    responses((status = 202, body = SessionView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    params(("id" = Uuid, Path), IdempotencyKey),
+    responses((status = 202, body = SessionView), Authenticated, ById, Idempotent, Conflicting))]
 async fn reprocess_session(
     State(state): State<AppState>,
     caller: Caller,
@@ -483,7 +608,7 @@ async fn reprocess_session(
 
 /// The current summary: overview, themes, commitments, risk flags and coaching metrics.
 #[utoipa::path(get, path = "/v1/sessions/{id}/summary", tag = "sessions", params(("id" = Uuid, Path)),
-    responses((status = 200, body = SummaryView), (status = 404, body = Problem)))]
+    responses((status = 200, body = SummaryView), Authenticated, ById))]
 async fn get_summary(
     State(state): State<AppState>,
     caller: Caller,
@@ -501,7 +626,7 @@ async fn get_summary(
 
 /// The session's follow-up drafts, one per attending client and generation.
 #[utoipa::path(get, path = "/v1/sessions/{id}/follow-ups", tag = "sessions", params(("id" = Uuid, Path)),
-    responses((status = 200, body = FollowUpList), (status = 404, body = Problem)))]
+    responses((status = 200, body = FollowUpList), Authenticated, ById))]
 async fn list_follow_ups(
     State(state): State<AppState>,
     caller: Caller,

@@ -143,15 +143,9 @@ async fn chunked_transcript(
         return Ok(None);
     };
     // The chunk stage wrote the metrics with the utterances, in one transaction.
-    let metrics = session
-        .metrics
-        .clone()
-        .ok_or_else(|| StageError::Retryable("the chunk stage stored no metrics".into()))
-        .and_then(|metrics| {
-            serde_json::from_value(metrics).map_err(|e| {
-                StageError::Retryable(format!("stored metrics are unreadable: {e}").into())
-            })
-        })?;
+    let metrics = sessions::coaching_metrics(db, coach, session.id)
+        .await?
+        .ok_or_else(|| StageError::Retryable("the chunk stage stored no metrics".into()))?;
     let chunks = chunks::for_generation(db, coach, session.id, generation).await?;
     Ok(Some(ChunkedTranscript {
         utterances,

@@ -25,13 +25,7 @@ pub(super) async fn run(
         .count();
     let commitments = summaries::current(&db, message.coach_id, session.id)
         .await?
-        .and_then(|s| {
-            s.content
-                .get("commitments")
-                .and_then(|c| c.as_array())
-                .map(Vec::len)
-        })
-        .unwrap_or(0);
+        .map_or(0, |s| s.content.commitments.len());
 
     let email = ready_email(pipeline, &coach.email, &session, drafts, commitments);
     let dedup_key = format!("session-ready:{}:{}", session.id, message.generation);

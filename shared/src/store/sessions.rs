@@ -7,7 +7,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Executor, StoreError};
+use crate::ai::analyst::SpeakerRole;
 use crate::domain::{new_id, Attendance, CoachId, PipelineStage, SessionKind, SessionStatus};
+use crate::transcript::model::{CoachingMetrics, SessionMetrics};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TranscriptInfo {
@@ -39,8 +41,8 @@ pub struct Session {
     pub transcript: Option<TranscriptInfo>,
     /// Transcript speakers that match neither the coach nor a participant.
     pub unmatched_speakers: Vec<String>,
-    #[schema(value_type = Option<Object>)]
-    pub metrics: Option<serde_json::Value>,
+    /// Coaching metrics of the last processing, with which speaker is the coach.
+    pub metrics: Option<SessionMetrics>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -64,6 +66,11 @@ pub struct Participant {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ParticipantInput {
     pub client_id: Uuid,
+    /// The transcript speaker label that is this client (1–100 characters once trimmed, no control characters).
+    #[schema(
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[^\u0000-\u001f\u007f-\u009f]{0,98}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub speaker_label: Option<String>,
     #[serde(default = "attended")]
     pub attendance: Attendance,
@@ -105,9 +112,52 @@ pub struct StoredTranscript {
 const COLUMNS: &str = "id, coach_id, title, kind::text AS kind, held_at, duration_seconds, coach_speaker_label, \
     status::text AS status, stage::text AS stage, failure_stage::text AS failure_stage, failure_reason, generation, \
     transcript_key, transcript_format, transcript_size, transcript_sha256, transcript_language, transcript_filename, \
-    unmatched_speakers, metrics, created_at, updated_at";
+    unmatched_speakers, metrics, speakers, created_at, updated_at";
 
-fn from_row(row: &Row) -> Session {
+/// A speaker as the chunk stage stored it (`speakers` column).
+#[derive(Deserialize)]
+struct StoredSpeaker {
+    label: String,
+    role: SpeakerRole,
+}
+
+/// The stored metrics, marked with the speaker the chunk stage took for the coach.
+pub(crate) fn served_metrics(
+    metrics: Option<serde_json::Value>,
+    speakers: serde_json::Value,
+) -> Result<Option<SessionMetrics>, StoreError> {
+    let Some(metrics) = metrics else {
+        return Ok(None);
+    };
+    let metrics: CoachingMetrics = serde_json::from_value(metrics)
+        .map_err(|e| StoreError::Corrupt(format!("session metrics: {e}")))?;
+    let speakers: Vec<StoredSpeaker> = serde_json::from_value(speakers)
+        .map_err(|e| StoreError::Corrupt(format!("session speakers: {e}")))?;
+    let coach = speakers.iter().find(|s| s.role == SpeakerRole::Coach);
+    Ok(Some(metrics.with_coach(coach.map(|s| s.label.as_str()))))
+}
+
+/// The coaching metrics the chunk stage stored, as computed (for the analyse stage).
+pub async fn coaching_metrics(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<Option<CoachingMetrics>, StoreError> {
+    let row = db
+        .fetch_optional(
+            "SELECT metrics FROM sessions WHERE coach_id = $1 AND id = $2",
+            &[&coach.0, &session],
+        )
+        .await?;
+    row.and_then(|r| r.get::<_, Option<serde_json::Value>>(0))
+        .map(|metrics| {
+            serde_json::from_value(metrics)
+                .map_err(|e| StoreError::Corrupt(format!("session metrics: {e}")))
+        })
+        .transpose()
+}
+
+fn from_row(row: &Row) -> Result<Session, StoreError> {
     let transcript = row
         .get::<_, Option<String>>("transcript_key")
         .map(|object_key| TranscriptInfo {
@@ -122,7 +172,7 @@ fn from_row(row: &Row) -> Session {
             language: row.get("transcript_language"),
             object_key,
         });
-    Session {
+    Ok(Session {
         id: row.get("id"),
         coach_id: row.get("coach_id"),
         title: row.get("title"),
@@ -137,10 +187,10 @@ fn from_row(row: &Row) -> Session {
         generation: row.get("generation"),
         transcript,
         unmatched_speakers: row.get("unmatched_speakers"),
-        metrics: row.get("metrics"),
+        metrics: served_metrics(row.get("metrics"), row.get("speakers"))?,
         created_at: row.get("created_at"),
         updated_at: row.get("updated_at"),
-    }
+    })
 }
 
 pub async fn insert(
@@ -157,7 +207,7 @@ pub async fn insert(
             &[&new_id(), &coach.0, &new.title, &new.kind, &new.held_at, &new.duration_seconds, &new.coach_speaker_label],
         )
         .await?;
-    Ok(from_row(&row))
+    from_row(&row)
 }
 
 pub async fn get(
@@ -171,7 +221,7 @@ pub async fn get(
             &[&coach.0, &id],
         )
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// Locks the session row for the rest of the transaction (short writes only).
@@ -186,7 +236,7 @@ pub async fn get_for_update(
             &[&coach.0, &id],
         )
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn find_by_transcript(
@@ -202,7 +252,7 @@ pub async fn find_by_transcript(
             &[&coach.0, &sha256],
         )
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn list(
@@ -222,7 +272,7 @@ pub async fn list(
             &[&coach.0, &at, &id, &limit],
         )
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect()
 }
 
 /// Deletes the session and, by cascade, everything derived from it.
@@ -353,7 +403,7 @@ pub async fn update(
             ],
         )
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn set_coach_speaker_label(
@@ -403,7 +453,7 @@ pub async fn find_by_object_key(
             &[&coach.0, &key],
         )
         .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// Records an object that was refused unread (too large): the session shows

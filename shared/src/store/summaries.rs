@@ -2,13 +2,41 @@
 
 use chrono::{DateTime, Utc};
 use pgvector::Vector;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::sessions::served_metrics;
 use super::{Executor, StoreError};
-use crate::ai::analyst::Analysis;
+use crate::ai::analyst::{Analysis, ClientInsight, Commitment, RiskFlag};
 use crate::domain::{new_id, CoachId, VersionSource};
+use crate::transcript::model::SessionMetrics;
+
+/// What a summary version says about the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SummaryContent {
+    pub overview: String,
+    pub themes: Vec<String>,
+    pub client_insights: Vec<ClientInsight>,
+    /// Commitments with their owner and, when one was said, the due date.
+    pub commitments: Vec<Commitment>,
+    /// Feedback on the coach's own practice.
+    pub coach_observations: Vec<String>,
+    pub risk_flags: Vec<RiskFlag>,
+}
+
+impl SummaryContent {
+    fn of(analysis: &Analysis) -> Self {
+        Self {
+            overview: analysis.overview.clone(),
+            themes: analysis.themes.clone(),
+            client_insights: analysis.client_insights.clone(),
+            commitments: analysis.commitments.clone(),
+            coach_observations: analysis.coach_observations.clone(),
+            risk_flags: analysis.risk_flags.clone(),
+        }
+    }
+}
 
 /// The current version of a session's summary.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -20,12 +48,9 @@ pub struct SummaryView {
     pub source: VersionSource,
     pub model: Option<String>,
     pub instruction: Option<String>,
-    /// Overview, themes, client insights, commitments, coach observations, risk flags.
-    #[schema(value_type = Object)]
-    pub content: serde_json::Value,
-    /// Talk-time share per speaker, questions, longest monologue.
-    #[schema(value_type = Option<Object>)]
-    pub metrics: Option<serde_json::Value>,
+    pub content: SummaryContent,
+    /// Talk-time share per speaker, questions, longest monologue; which speaker is the coach.
+    pub metrics: Option<SessionMetrics>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -64,14 +89,8 @@ pub async fn insert_ai_version(
         )
         .await?
         .get(0);
-    let content = serde_json::json!({
-        "overview": analysis.overview,
-        "themes": analysis.themes,
-        "client_insights": analysis.client_insights,
-        "commitments": analysis.commitments,
-        "coach_observations": analysis.coach_observations,
-        "risk_flags": analysis.risk_flags,
-    });
+    let content = serde_json::to_value(SummaryContent::of(analysis))
+        .map_err(|e| StoreError::Corrupt(format!("summary content: {e}")))?;
     let version_id = new_id();
     db.exec(
         "INSERT INTO summary_versions (id, summary_id, coach_id, session_id, version, generation, source, model, content)
@@ -107,7 +126,7 @@ pub async fn current(
 ) -> Result<Option<SummaryView>, StoreError> {
     let row = db
         .fetch_optional(
-            "SELECT v.id, v.version, v.generation, v.source::text AS source, v.model, v.instruction, v.content, v.created_at, s.metrics
+            "SELECT v.id, v.version, v.generation, v.source::text AS source, v.model, v.instruction, v.content, v.created_at, s.metrics, s.speakers
                FROM summaries sm
                JOIN summary_versions v ON v.summary_id = sm.id AND v.version = sm.current_version
                JOIN sessions s ON s.coach_id = sm.coach_id AND s.id = sm.session_id
@@ -115,18 +134,23 @@ pub async fn current(
             &[&coach.0, &session],
         )
         .await?;
-    Ok(row.map(|r| SummaryView {
-        session_id: session,
-        summary_version_id: r.get(0),
-        version: r.get(1),
-        generation: r.get(2),
-        source: r.get(3),
-        model: r.get(4),
-        instruction: r.get(5),
-        content: r.get(6),
-        created_at: r.get(7),
-        metrics: r.get(8),
-    }))
+    row.map(|r| {
+        let content = serde_json::from_value(r.get(6))
+            .map_err(|e| StoreError::Corrupt(format!("summary content: {e}")))?;
+        Ok(SummaryView {
+            session_id: session,
+            summary_version_id: r.get(0),
+            version: r.get(1),
+            generation: r.get(2),
+            source: r.get(3),
+            model: r.get(4),
+            instruction: r.get(5),
+            content,
+            created_at: r.get(7),
+            metrics: served_metrics(r.get(8), r.get(9))?,
+        })
+    })
+    .transpose()
 }
 
 /// The AI version of one generation: what the embed stage embeds.

@@ -150,3 +150,211 @@ async fn health_and_readiness_answer() {
         .unwrap();
     assert_eq!(ready["status"], "ready");
 }
+
+async fn patch(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    app.send(app.http.patch(app.url(path)).bearer_auth(token).json(&body))
+        .await
+}
+
+fn error_fields(problem: &serde_json::Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| errors.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_session_is_corrected_with_patch_and_bad_fields_are_named() {
+    let app = app().await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let session = app
+        .create_session(&token, "Check-in", "2026-09-08T09:00:00Z", &[])
+        .await;
+    let path = format!("/v1/sessions/{session}");
+
+    let (status, body) = patch(
+        &app,
+        &token,
+        &path,
+        serde_json::json!({"title": "  Quarterly review ", "kind": "group",
+            "held_at": "2026-10-19T15:00:00Z", "coach_speaker_label": " Speaker 1 "}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["title"], "Quarterly review");
+    assert_eq!(body["kind"], "group");
+    assert_eq!(body["held_at"], "2026-10-19T15:00:00Z");
+    assert_eq!(body["coach_speaker_label"], "Speaker 1");
+
+    // Absent fields stay; `null` clears the speaker label.
+    let (status, body) = patch(
+        &app,
+        &token,
+        &path,
+        serde_json::json!({"coach_speaker_label": null}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["coach_speaker_label"], serde_json::Value::Null);
+    assert_eq!(body["title"], "Quarterly review");
+    let (_, fetched) = app.get(&token, &path).await;
+    assert_eq!(fetched["kind"], "group");
+    assert_eq!(fetched["coach_speaker_label"], serde_json::Value::Null);
+
+    for (input, field) in [
+        (serde_json::json!({"title": "   "}), "title"),
+        (serde_json::json!({"title": "a".repeat(201)}), "title"),
+        (
+            serde_json::json!({"coach_speaker_label": "Speaker\u{7}1"}),
+            "coach_speaker_label",
+        ),
+    ] {
+        let (status, problem) = patch(&app, &token, &path, input.clone()).await;
+        assert_eq!(status, 422, "{input} -> {problem}");
+        assert_eq!(error_fields(&problem), vec![field], "{problem}");
+    }
+    let (status, _) = patch(&app, &token, &path, serde_json::json!({"colour": "red"})).await;
+    assert_eq!(status, 422, "unknown fields are refused");
+    let (status, _) = patch(&app, &token, &path, serde_json::json!({"held_at": "soon"})).await;
+    assert_eq!(status, 422);
+    let (_, unchanged) = app.get(&token, &path).await;
+    assert_eq!(
+        unchanged["title"], "Quarterly review",
+        "a refused PATCH changes nothing"
+    );
+
+    let (_, other) = app.coach("omar@example.com", "Omar Haddad").await;
+    let (status, problem) = patch(
+        &app,
+        &other,
+        &path,
+        serde_json::json!({"title": "Mine now"}),
+    )
+    .await;
+    assert_eq!(status, 404, "{problem}");
+    let (_, still) = app.get(&token, &path).await;
+    assert_eq!(still["title"], "Quarterly review");
+
+    let session_id = uuid::Uuid::parse_str(&session).unwrap();
+    let audited = app
+        .count(
+            "SELECT count(*) FROM audit_log WHERE action = 'session.update' AND entity_id = $1",
+            &[&session_id],
+        )
+        .await;
+    assert_eq!(audited, 2, "each successful PATCH is audited once");
+}
+
+/// Polls the summary until it is of `generation`.
+async fn summary_of_generation(
+    app: &TestApp,
+    token: &str,
+    session: &str,
+    generation: i64,
+) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + SETTLE;
+    loop {
+        let (status, summary) = app
+            .get(token, &format!("/v1/sessions/{session}/summary"))
+            .await;
+        if status == 200 && summary["generation"] == generation {
+            return summary;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no summary of generation {generation}: {summary}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(180);
+
+const PROMISE: &str = "Dana Whitfield: What will you do before we meet again?\n\
+Tobias Renner: I'll send the revised plan to my manager tomorrow.\n\
+Dana Whitfield: Good. How will you know it landed well?\n\
+Tobias Renner: If she replies with questions, not corrections.\n";
+
+#[tokio::test]
+async fn a_new_held_at_moves_due_dates_on_reprocess_and_the_metrics_name_the_coach() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(
+            &token,
+            "Check-in",
+            "2026-09-08T09:00:00Z",
+            &[(&tobias, None)],
+        )
+        .await;
+    let (status, body) = app
+        .upload(
+            &token,
+            &session,
+            "check-in.txt",
+            PROMISE.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let settled = app.wait_until_settled(&token, &session, SETTLE).await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+
+    let summary = summary_of_generation(&app, &token, &session, 1).await;
+    let dues: Vec<&str> = summary["content"]["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["due"].as_str())
+        .collect();
+    assert_eq!(dues, vec!["2026-09-09"], "{summary}");
+
+    // The coach is named, and their talk share is the headline figure.
+    let metrics = &summary["metrics"];
+    assert_eq!(metrics["coach_speaker"], "Dana Whitfield", "{metrics}");
+    let speakers = metrics["speakers"].as_array().unwrap();
+    let coach: Vec<&serde_json::Value> =
+        speakers.iter().filter(|s| s["is_coach"] == true).collect();
+    assert_eq!(coach.len(), 1, "{metrics}");
+    assert_eq!(coach[0]["speaker"], "Dana Whitfield");
+    assert_eq!(metrics["coach_talk_share"], coach[0]["talk_share"]);
+    assert!(speakers
+        .iter()
+        .any(|s| s["speaker"] == "Tobias Renner" && s["is_coach"] == false));
+    let (_, view) = app.get(&token, &format!("/v1/sessions/{session}")).await;
+    assert_eq!(view["metrics"]["coach_speaker"], "Dana Whitfield", "{view}");
+
+    let (status, body) = patch(
+        &app,
+        &token,
+        &format!("/v1/sessions/{session}"),
+        serde_json::json!({"held_at": "2026-10-19T09:00:00Z"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app
+        .post(
+            &token,
+            &format!("/v1/sessions/{session}/reprocess"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let summary = summary_of_generation(&app, &token, &session, 2).await;
+    let settled = app.wait_until_settled(&token, &session, SETTLE).await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+    let dues: Vec<&str> = summary["content"]["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["due"].as_str())
+        .collect();
+    assert_eq!(dues, vec!["2026-10-20"], "{summary}");
+}
