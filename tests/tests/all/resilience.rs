@@ -271,3 +271,39 @@ async fn a_late_failure_of_a_finished_stage_does_not_fail_the_session() {
         .await;
     assert_eq!(status["status"], "ready", "{status}");
 }
+
+#[tokio::test]
+async fn a_runaway_session_holds_one_worker_and_the_others_keep_every_other_session_moving() {
+    let analyst = ScriptedAnalyst::taking(Duration::ZERO);
+    let app = TestApp::spawn_with(TestAppOptions {
+        analyst: analyst.clone(),
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let client = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let runaway = uploaded_session(&app, &token, &client, "Endless marathon", 1).await;
+    // Once the runaway session is in its analyse step, one of the two workers is busy with it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, status) = app
+            .get(&token, &format!("/v1/sessions/{runaway}/status"))
+            .await;
+        if status["stage"] == "analyse" && analyst.calls() >= 1 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{status}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Three more sessions still go all the way through on the other worker.
+    for copy in 2..5 {
+        let session = uploaded_session(&app, &token, &client, "Check-in", copy).await;
+        wait_until_ready_never_failed(&app, &token, &session, Duration::from_secs(120)).await;
+    }
+    let (_, status) = app
+        .get(&token, &format!("/v1/sessions/{runaway}/status"))
+        .await;
+    assert_eq!(status["status"], "processing", "{status}");
+}

@@ -88,7 +88,8 @@ impl Analyst for ScriptedAnalyst {
         if request.session_title.starts_with("Poison") {
             panic!("scripted analyst: a bug in the analyse step");
         }
-        if self.hang.load(Ordering::SeqCst) {
+        // A runaway session: it never finishes, whatever else runs.
+        if self.hang.load(Ordering::SeqCst) || request.session_title.starts_with("Endless") {
             std::future::pending::<()>().await;
         }
         tokio::time::sleep(self.takes).await;
