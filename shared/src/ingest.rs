@@ -212,7 +212,7 @@ impl Ingest {
             return Ok(existing);
         }
         drop(db);
-        self.store_and_start(coach, session.id, incoming, sha256)
+        self.store_and_start(coach, &session, incoming, sha256)
             .await
     }
 
@@ -234,7 +234,7 @@ impl Ingest {
         let session = sessions::insert(&db, coach, &new).await?;
         drop(db);
         match self
-            .store_and_start(coach, session.id, incoming, sha256)
+            .store_and_start(coach, &session, incoming, sha256)
             .await
         {
             Ok(session) => Ok((session, true)),
@@ -289,24 +289,20 @@ impl Ingest {
             .ok_or(IngestError::SessionNotFound)
     }
 
+    /// Stores the bytes under the session's key and starts processing them.
+    /// `session` is the session as read before; its transcript, if any, is replaced.
     async fn store_and_start(
         &self,
         coach: CoachId,
-        session_id: Uuid,
+        session: &sessions::Session,
         incoming: IncomingTranscript,
         sha256: String,
     ) -> Result<sessions::Session, IngestError> {
+        let session_id = session.id;
         let filename = incoming.filename.as_deref().and_then(clean_filename);
         let key = transcript_key(coach.0, session_id, extension_for(filename.as_deref()));
         let size_bytes = i64::try_from(incoming.bytes.len()).unwrap_or(i64::MAX);
-        let previous_key = {
-            let db = self.db.get().await?;
-            sessions::get(&db, coach, session_id)
-                .await?
-                .ok_or(IngestError::SessionNotFound)?
-                .transcript
-                .map(|t| t.object_key)
-        };
+        let previous_key = session.transcript.as_ref().map(|t| t.object_key.clone());
         self.objects
             .put(&key, incoming.bytes, "application/octet-stream")
             .await?;

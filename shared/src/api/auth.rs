@@ -47,6 +47,17 @@ pub struct Caller {
     pub role: CoachRole,
 }
 
+impl From<crate::store::coaches::Coach> for Caller {
+    /// The caller is the coach as stored, not as the token remembers them.
+    fn from(coach: crate::store::coaches::Coach) -> Self {
+        Self {
+            coach: coach.coach_id(),
+            email: coach.email,
+            role: coach.role,
+        }
+    }
+}
+
 /// Issues and verifies local HS256 tokens.
 #[derive(Clone)]
 pub struct LocalTokens {
@@ -167,11 +178,7 @@ impl Authenticator for LocalAuth {
                     .into(),
             )
         })?;
-        Ok(Caller {
-            coach: coach.coach_id(),
-            email: coach.email,
-            role: coach.role,
-        })
+        Ok(Caller::from(coach))
     }
 }
 

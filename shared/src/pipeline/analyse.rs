@@ -6,7 +6,7 @@
 use chrono_tz::Tz;
 
 use super::speakers::SpeakerAssignment;
-use super::{off_the_executor, transcript_of, Begin, Pipeline, StageError, StageOutcome};
+use super::{transcript_of, Begin, Pipeline, StageError, StageOutcome};
 use crate::ai::analyst::{
     AnalysisRequest, AnalystError, AttributedUtterance, ClientParticipant, SpeakerRole,
 };
@@ -17,7 +17,6 @@ use crate::store::{
     chunks, clients, coaches, follow_ups, sessions, summaries, templates, utterances, Executor,
 };
 use crate::transcript::model::{Chunk, CoachingMetrics, Utterance};
-use crate::transcript::{self, ChunkConfig};
 
 pub(super) async fn run(
     pipeline: &Pipeline,
@@ -120,13 +119,12 @@ impl ChunkedTranscript {
         pipeline: &Pipeline,
         session: &sessions::Session,
     ) -> Result<Self, StageError> {
-        let (parsed, _) = pipeline.parsed_transcript(session).await?;
-        off_the_executor(move || Self {
-            metrics: transcript::metrics(&parsed),
-            chunks: transcript::chunk(&parsed, &ChunkConfig::default()),
-            utterances: parsed.utterances,
+        let prepared = pipeline.prepared_transcript(session).await?;
+        Ok(Self {
+            utterances: prepared.transcript.utterances,
+            chunks: prepared.chunks,
+            metrics: prepared.metrics,
         })
-        .await
     }
 }
 

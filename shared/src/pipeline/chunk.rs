@@ -3,11 +3,11 @@
 //! analyse stage reads (the transcript is parsed once per generation).
 
 use super::speakers::{map_speakers, KnownClient, SpeakerMap};
-use super::{off_the_executor, Begin, Pipeline, StageError, StageOutcome};
+use super::{Begin, Pipeline, PreparedTranscript, StageError, StageOutcome};
 use crate::domain::PipelineStage;
 use crate::ports::StageMessage;
 use crate::store::{chunks, clients, coaches, sessions, utterances, Executor};
-use crate::transcript::{self, model::Transcript, ChunkConfig};
+use crate::transcript::model::Transcript;
 
 pub(super) async fn run(
     pipeline: &Pipeline,
@@ -18,13 +18,12 @@ pub(super) async fn run(
         Begin::Finished(outcome) => return Ok(outcome),
     };
 
-    let (parsed, sha256) = pipeline.parsed_transcript(&session).await?;
-    let (parsed, metrics, pieces) = off_the_executor(move || {
-        let metrics = transcript::metrics(&parsed);
-        let pieces = transcript::chunk(&parsed, &ChunkConfig::default());
-        (parsed, metrics, pieces)
-    })
-    .await?;
+    let PreparedTranscript {
+        transcript: parsed,
+        metrics,
+        chunks: pieces,
+        sha256,
+    } = pipeline.prepared_transcript(&session).await?;
 
     let mut db = pipeline.db.get().await?;
     let coach = coaches::get(&db, message.coach_id)
@@ -72,7 +71,6 @@ pub(super) async fn run(
         &pieces,
     )
     .await?;
-    chunks::delete_older_generations(&tx, message.coach_id, session.id, message.generation).await?;
     utterances::replace(
         &tx,
         message.coach_id,
@@ -81,8 +79,6 @@ pub(super) async fn run(
         &parsed.utterances,
     )
     .await?;
-    utterances::delete_older_generations(&tx, message.coach_id, session.id, message.generation)
-        .await?;
     sessions::record_chunking(
         &tx,
         message.coach_id,

@@ -24,7 +24,8 @@ use crate::ports::{
     Mailer, Notifier, ObjectStore, SessionEvent, SessionEventKind, StageMessage, StageQueue,
 };
 use crate::store::{self, sessions, Pool, StoreError};
-use crate::transcript::{self, model::Transcript};
+use crate::transcript::model::{Chunk, CoachingMetrics, Transcript};
+use crate::transcript::{self, ChunkConfig};
 
 /// The ports and settings every stage runs against.
 #[derive(Clone)]
@@ -301,6 +302,22 @@ impl Pipeline {
         Ok(())
     }
 
+    /// The session's transcript as the chunk stage makes it: fetched, parsed,
+    /// measured and chunked (the CPU work off the executor).
+    async fn prepared_transcript(
+        &self,
+        session: &sessions::Session,
+    ) -> Result<PreparedTranscript, StageError> {
+        let (transcript, sha256) = self.parsed_transcript(session).await?;
+        off_the_executor(move || PreparedTranscript {
+            metrics: transcript::metrics(&transcript),
+            chunks: transcript::chunk(&transcript, &ChunkConfig::default()),
+            transcript,
+            sha256,
+        })
+        .await
+    }
+
     /// Fetches and parses the session's transcript; returns it with its sha-256.
     /// A transcript that cannot be parsed is a permanent failure with the parser's advice.
     async fn parsed_transcript(
@@ -363,6 +380,14 @@ pub fn exhausted_reason(stage: PipelineStage, attempts: i32, last_error: &str) -
         "The {stage} step failed {attempts} times (last error: {last_error}). It will not be retried on its own: \
          once the cause is fixed, reprocess the session or run `flowcoach redrive`."
     )
+}
+
+/// A parsed transcript with its coaching metrics, chunks and sha-256.
+struct PreparedTranscript {
+    transcript: Transcript,
+    metrics: CoachingMetrics,
+    chunks: Vec<Chunk>,
+    sha256: String,
 }
 
 /// How a stage starts.

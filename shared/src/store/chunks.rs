@@ -19,7 +19,8 @@ fn to_i64(ms: Option<u64>) -> Option<i64> {
     ms.and_then(|v| i64::try_from(v).ok())
 }
 
-/// Replaces this generation's chunks (a retried chunk stage rewrites the same rows).
+/// Replaces the session's chunks with this generation's: older generations'
+/// go, and a retried chunk stage rewrites its own rows.
 pub async fn replace(
     db: &impl Executor,
     coach: CoachId,
@@ -28,7 +29,7 @@ pub async fn replace(
     chunks: &[Chunk],
 ) -> Result<(), StoreError> {
     db.exec(
-        "DELETE FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2 AND generation = $3",
+        "DELETE FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2 AND generation <= $3",
         &[&coach.0, &session, &generation],
     )
     .await?;
@@ -56,44 +57,6 @@ pub async fn replace(
         .await?;
     }
     Ok(())
-}
-
-/// Drops chunks of older generations once a newer one is chunked.
-pub async fn delete_older_generations(
-    db: &impl Executor,
-    coach: CoachId,
-    session: Uuid,
-    generation: i32,
-) -> Result<u64, StoreError> {
-    Ok(db
-        .exec(
-            "DELETE FROM transcript_chunks WHERE coach_id = $1 AND session_id = $2 AND generation < $3",
-            &[&coach.0, &session, &generation],
-        )
-        .await?)
-}
-
-pub async fn list(
-    db: &impl Executor,
-    coach: CoachId,
-    session: Uuid,
-    generation: i32,
-) -> Result<Vec<StoredChunk>, StoreError> {
-    let rows = db
-        .fetch_all(
-            "SELECT id, ordinal, body FROM transcript_chunks
-              WHERE coach_id = $1 AND session_id = $2 AND generation = $3 ORDER BY ordinal",
-            &[&coach.0, &session, &generation],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| StoredChunk {
-            id: r.get(0),
-            ordinal: r.get(1),
-            text: r.get(2),
-        })
-        .collect())
 }
 
 /// This generation's chunks as the chunk stage made them, in order.

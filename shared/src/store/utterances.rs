@@ -8,7 +8,8 @@ use super::{Executor, StoreError};
 use crate::domain::CoachId;
 use crate::transcript::model::Utterance;
 
-/// Stores this generation's utterances (a retried chunk stage rewrites them).
+/// Replaces the session's utterances with this generation's: older
+/// generations' go, and a retried chunk stage rewrites its own.
 pub async fn replace(
     db: &impl Executor,
     coach: CoachId,
@@ -17,27 +18,16 @@ pub async fn replace(
     utterances: &[Utterance],
 ) -> Result<(), StoreError> {
     db.exec(
-        "INSERT INTO transcript_utterances (coach_id, session_id, generation, utterances) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (session_id, generation) DO UPDATE SET utterances = EXCLUDED.utterances",
+        "DELETE FROM transcript_utterances WHERE coach_id = $1 AND session_id = $2 AND generation <= $3",
+        &[&coach.0, &session, &generation],
+    )
+    .await?;
+    db.exec(
+        "INSERT INTO transcript_utterances (coach_id, session_id, generation, utterances) VALUES ($1, $2, $3, $4)",
         &[&coach.0, &session, &generation, &Json(utterances)],
     )
     .await?;
     Ok(())
-}
-
-/// Drops utterances of older generations once a newer one is chunked.
-pub async fn delete_older_generations(
-    db: &impl Executor,
-    coach: CoachId,
-    session: Uuid,
-    generation: i32,
-) -> Result<u64, StoreError> {
-    Ok(db
-        .exec(
-            "DELETE FROM transcript_utterances WHERE coach_id = $1 AND session_id = $2 AND generation < $3",
-            &[&coach.0, &session, &generation],
-        )
-        .await?)
 }
 
 /// This generation's utterances; `None` when it was chunked before they were stored.

@@ -67,10 +67,6 @@ impl Authenticator for CognitoClaims {
                         .into(),
                 )
             })?;
-        Ok(Caller {
-            coach: coach.coach_id(),
-            email: coach.email,
-            role: coach.role,
-        })
+        Ok(Caller::from(coach))
     }
 }
