@@ -101,6 +101,8 @@ pub struct LocalConfig {
     /// Where transcripts, the outbox and the inbox live.
     pub data_dir: PathBuf,
     pub inbox_dir: PathBuf,
+    /// How often the inbox is polled for what file-system events missed.
+    pub inbox_poll_interval: Duration,
     pub outbox_dir: PathBuf,
     pub objects_dir: PathBuf,
     pub public_url: String,
@@ -230,6 +232,10 @@ impl LocalConfig {
             inbox_dir: PathBuf::from(env_or("FLOWCOACH_INBOX_DIR", || {
                 data_dir.join("inbox").display().to_string()
             })),
+            inbox_poll_interval: positive_secs(
+                "FLOWCOACH_INBOX_POLL_SECS",
+                Duration::from_secs(5),
+            )?,
             outbox_dir: PathBuf::from(env_or("FLOWCOACH_OUTBOX_DIR", || {
                 data_dir.join("outbox").display().to_string()
             })),
@@ -316,6 +322,7 @@ mod tests {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("/data"),
             inbox_dir: PathBuf::from("/data/inbox"),
+            inbox_poll_interval: Duration::from_secs(5),
             outbox_dir: PathBuf::from("/data/outbox"),
             objects_dir: PathBuf::from("/data/objects"),
             public_url: "http://127.0.0.1:8080".into(),

@@ -34,6 +34,8 @@ pub struct TestAppOptions {
     pub watch_wire: bool,
     /// Timeouts and limits of the HTTP server.
     pub http: HttpSettings,
+    /// The inbox's fallback poll (file-system events take files at once).
+    pub inbox_poll_interval: Duration,
 }
 
 impl Default for TestAppOptions {
@@ -47,6 +49,7 @@ impl Default for TestAppOptions {
             background: true,
             watch_wire: false,
             http: HttpSettings::default(),
+            inbox_poll_interval: Duration::from_secs(1),
         }
     }
 }
@@ -107,6 +110,7 @@ impl TestApp {
                 .into(),
             bind: address,
             inbox_dir: root.join("inbox"),
+            inbox_poll_interval: options.inbox_poll_interval,
             outbox_dir: root.join("outbox"),
             objects_dir: root.join("objects"),
             data_dir: root,

@@ -267,11 +267,12 @@ impl From<crate::ports::UploadError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The body for this error, logging the source of an internal or
+    /// dependency failure (it stays in the log, never in the body).
+    fn problem(self, request_id: String) -> Problem {
         let status = self.status();
         let slug = self.slug();
-        let request_id = current_request_id().unwrap_or_default();
         let detail = match &self {
             Self::Internal(source) => {
                 tracing::error!(request_id, error = %error_chain(source.as_ref()), "request failed");
@@ -288,14 +289,38 @@ impl IntoResponse for ApiError {
             Self::Validation(errors) => errors,
             _ => Vec::new(),
         };
-        let problem = Problem {
+        Problem {
             kind: format!("https://flowcoach.app/problems/{}", slug),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail,
             request_id,
             errors,
-        };
+        }
+    }
+
+    /// The problem as a whole HTTP/1.1 response that closes the connection:
+    /// for a request refused by the transport before any router sees it.
+    pub fn into_http1_response(self, request_id: &str) -> Vec<u8> {
+        let status = self.status();
+        let body = serde_json::to_vec(&self.problem(request_id.to_owned())).unwrap_or_default();
+        let mut response = format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: {PROBLEM_JSON}\r\ncontent-length: {}\r\n\
+             x-request-id: {request_id}\r\nconnection: close\r\n\r\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error"),
+            body.len(),
+        )
+        .into_bytes();
+        response.extend_from_slice(&body);
+        response
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let problem = self.problem(current_request_id().unwrap_or_default());
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         (status, [(header::CONTENT_TYPE, PROBLEM_JSON)], body).into_response()
     }

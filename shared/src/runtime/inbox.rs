@@ -1,14 +1,18 @@
 //! The inbox folder: `<inbox>/<coach id>/<file>`. A file is taken once it is
-//! complete — its size unchanged over two polls, and never while it is named
-//! `*.part` — then moved to `processed/` (or `rejected/` with a reason file),
-//! so nothing dropped is lost. While the database, object store or queue is
-//! unavailable a file stays where it is and is tried again: only a problem
-//! with the file itself rejects it.
+//! complete — at once when the file system says its writer closed it or it was
+//! moved in, else once its size held still over two polls — and never while it
+//! is named `*.part`; then it is moved to `processed/` (or `rejected/` with a
+//! reason file), so nothing dropped is lost. While the database, object store
+//! or queue is unavailable a file stays where it is and is tried again: only a
+//! problem with the file itself rejects it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{EventKind, RecursiveMode, Watcher};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::CoachId;
@@ -19,12 +23,17 @@ use crate::transcript::{TranscriptError, MAX_TRANSCRIPT_BYTES};
 const PROCESSED: &str = "processed";
 const REJECTED: &str = "rejected";
 
-/// Watches the inbox by polling (portable, and drops are rare).
+/// Watches the inbox through file-system events (inotify on Linux), with a
+/// poll as the fallback for what events miss (network file systems, a
+/// watcher that could not start, files still being written at a poll).
 pub struct InboxWatcher {
     root: PathBuf,
     ingest: Ingest,
     /// Last seen size of each candidate file.
     sizes: HashMap<PathBuf, u64>,
+    /// Files the file system reported finished (closed after writing, or
+    /// moved in): taken at the next pass without waiting for a second poll.
+    finished: HashSet<PathBuf>,
 }
 
 /// What happened to one file.
@@ -39,32 +48,88 @@ pub enum Taken {
     Deferred,
 }
 
+/// The path of a file an event reports finished, if it reports one.
+fn finished_file(event: &notify::Event) -> Option<&Path> {
+    let finished = matches!(
+        event.kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    );
+    // A rename reports [from, to]: the file now lives at the last path.
+    finished
+        .then(|| event.paths.last().map(PathBuf::as_path))
+        .flatten()
+}
+
 impl InboxWatcher {
     pub fn new(root: impl Into<PathBuf>, ingest: Ingest) -> Self {
         Self {
             root: root.into(),
             ingest,
             sizes: HashMap::new(),
+            finished: HashSet::new(),
         }
     }
 
-    pub async fn run(mut self, interval: Duration, shutdown: CancellationToken) {
+    /// Takes files as the file system reports them finished, and polls every
+    /// `poll_interval` for the rest, until `shutdown`.
+    pub async fn run(mut self, poll_interval: Duration, shutdown: CancellationToken) {
+        let (events, mut finished) = mpsc::unbounded_channel();
+        // Kept alive for as long as the loop runs; dropping it stops the events.
+        let _watcher = match self.watch(events).await {
+            Ok(watcher) => Some(watcher),
+            Err(error) => {
+                tracing::warn!(%error, inbox = %self.root.display(), "no file-system events for the inbox; polling only");
+                None
+            }
+        };
         while !shutdown.is_cancelled() {
             if let Err(error) = self.poll().await {
                 tracing::error!(%error, inbox = %self.root.display(), "inbox poll failed");
             }
             tokio::select! {
-                _ = tokio::time::sleep(interval) => {}
-                _ = shutdown.cancelled() => {}
+                () = tokio::time::sleep(poll_interval) => {}
+                Some(path) = finished.recv() => {
+                    self.finished.insert(path);
+                    // A burst of events (a folder of files) is one pass.
+                    while let Ok(path) = finished.try_recv() {
+                        self.finished.insert(path);
+                    }
+                }
+                () = shutdown.cancelled() => {}
             }
         }
+    }
+
+    async fn watch(
+        &self,
+        finished: mpsc::UnboundedSender<PathBuf>,
+    ) -> notify::Result<notify::RecommendedWatcher> {
+        tokio::fs::create_dir_all(&self.root).await?;
+        let mut watcher = notify::recommended_watcher(
+            move |event: notify::Result<notify::Event>| {
+                match event {
+                    Ok(event) => {
+                        if let Some(path) = finished_file(&event) {
+                            // The receiver is gone only while shutting down.
+                            let _ = finished.send(path.to_path_buf());
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "inbox file-system event lost; the poll will see the file")
+                    }
+                }
+            },
+        )?;
+        watcher.watch(&self.root, RecursiveMode::Recursive)?;
+        Ok(watcher)
     }
 
     /// One pass over the inbox; returns what was taken.
     pub async fn poll(&mut self) -> std::io::Result<Vec<(PathBuf, Taken)>> {
         tokio::fs::create_dir_all(&self.root).await?;
         let mut taken = Vec::new();
-        let mut seen = Vec::new();
+        let mut seen = HashSet::new();
         let mut coach_dirs = tokio::fs::read_dir(&self.root).await?;
         while let Some(coach_dir) = coach_dirs.next_entry().await? {
             if !coach_dir.file_type().await?.is_dir() {
@@ -80,10 +145,12 @@ impl InboxWatcher {
                 {
                     continue;
                 }
-                seen.push(path.clone());
+                seen.insert(path.clone());
                 let size = file.metadata().await?.len();
-                // Taken only when the size held still since the previous poll.
-                if self.sizes.insert(path.clone(), size) != Some(size) {
+                // Taken when reported finished, else once its size held still
+                // since the previous poll.
+                let finished = self.finished.remove(&path);
+                if self.sizes.insert(path.clone(), size) != Some(size) && !finished {
                     continue;
                 }
                 self.sizes.remove(&path);
@@ -92,6 +159,7 @@ impl InboxWatcher {
             }
         }
         self.sizes.retain(|path, _| seen.contains(path));
+        self.finished.retain(|path| seen.contains(path));
         Ok(taken)
     }
 

@@ -9,6 +9,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 
+use super::first_head::{self, Screened};
 use super::inbox::InboxWatcher;
 use super::worker::{self, WorkerSettings};
 use crate::adapters::local::{
@@ -147,7 +148,7 @@ impl LocalRuntime {
         }
         let inbox = InboxWatcher::new(&self.config.inbox_dir, self.ingest.clone());
         tasks.push(tokio::spawn(
-            inbox.run(Duration::from_secs(1), shutdown.clone()),
+            inbox.run(self.config.inbox_poll_interval, shutdown.clone()),
         ));
         tasks.push(tokio::spawn(super::scheduler::run(
             self.pipeline.clone(),
@@ -186,14 +187,16 @@ impl LocalRuntime {
     }
 }
 
-/// Largest request head hyper reads at all; above it hyper itself answers a
-/// bare 431 (the API answers problem+json from `HttpLimits::max_header_bytes`).
+/// Largest request head read at all: a first head above it is refused with a
+/// problem+json 431 (`first_head`); the router refuses smaller heads above
+/// `HttpLimits::max_header_bytes` itself.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// HTTP/1.1 with the limits axum::serve lacks: a connection that does not
 /// finish its request head within `header_read_timeout` is closed (an idle
-/// keep-alive one too), and at most `max_connections` are served at once
-/// (further ones wait in the listen backlog).
+/// keep-alive one too), a first head hyper would refuse bare gets problem+json,
+/// and at most `max_connections` are served at once (further ones wait in the
+/// listen backlog).
 async fn serve_http(
     listener: tokio::net::TcpListener,
     app: axum::Router,
@@ -222,10 +225,18 @@ async fn serve_http(
                 }
             },
         };
-        let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let http = http.clone();
+        let app = app.clone();
         let shutdown = shutdown.clone();
+        let header_read_timeout = settings.header_read_timeout;
         tokio::spawn(async move {
+            let stream = match first_head::screen(stream, MAX_HEAD_BYTES, header_read_timeout).await
+            {
+                Screened::Serve(stream) => stream,
+                Screened::Done => return drop(permit),
+            };
+            let connection =
+                http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
             let mut connection = std::pin::pin!(connection);
             let ended = tokio::select! {
                 ended = connection.as_mut() => ended,

@@ -287,6 +287,52 @@ async fn the_routers_own_errors_are_problem_json_with_a_request_id() {
     assert_problem(400, &problem, "malformed JSON");
 }
 
+/// What hyper itself would refuse with an empty body — a request line or
+/// header it cannot parse, a head past its size limit — is problem+json with a
+/// request id, and the server goes on serving.
+#[tokio::test]
+async fn an_unreadable_request_head_is_problem_json_with_a_request_id() {
+    let app = app().await;
+    let oversize = format!(
+        "GET /healthz HTTP/1.1\r\nHost: flowcoach\r\nX-Padding: {}\r\n\r\n",
+        "x".repeat(80 * 1024)
+    );
+    let cases: [(&[u8], u16); 6] = [
+        (b"GET /healthz HTTP/7.0\r\nHost: flowcoach\r\n\r\n", 400),
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400),
+        (b"GET /he\x7fthz HTTP/1.1\r\n\r\n", 400),
+        (b"GET /healthz HTTP/1.1\r\nNo Colon Here\r\n\r\n", 400),
+        (
+            b"POST /v1/clients HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 9\r\n\r\n",
+            400,
+        ),
+        (oversize.as_bytes(), 431),
+    ];
+    for (head, expected) in cases {
+        let context = String::from_utf8_lossy(&head[..head.len().min(40)]).into_owned();
+        let mut stream = TcpStream::connect(address(&app)).await.unwrap();
+        stream.write_all(head).await.unwrap();
+        let response = read_response(&mut stream)
+            .await
+            .unwrap_or_else(|| panic!("{context}: no answer"));
+        assert_eq!(response.status, expected, "{context}");
+        assert_eq!(
+            response.header("content-type"),
+            Some("application/problem+json"),
+            "{context}"
+        );
+        let problem = response.json();
+        assert_problem(expected, &problem, &context);
+        assert_eq!(
+            response.header("x-request-id"),
+            problem["request_id"].as_str(),
+            "{context}"
+        );
+    }
+    let health = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200, "the server still serves");
+}
+
 #[tokio::test]
 async fn a_panicking_handler_answers_500_problem_json_and_the_api_keeps_serving() {
     let app = app().await;

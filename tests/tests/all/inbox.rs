@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use flowcoach_tests::fixtures::shared_transcript;
-use flowcoach_tests::TestApp;
+use flowcoach_tests::{TestApp, TestAppOptions};
 
 async fn sessions_of(app: &TestApp, token: &str) -> Vec<serde_json::Value> {
     let (status, body) = app.get(token, "/v1/sessions").await;
@@ -63,6 +63,33 @@ async fn a_dropped_file_is_taken_once_complete_and_processed_to_ready() {
     }
     assert_eq!(folder.join("processed").read_dir().unwrap().count(), 2);
     assert_eq!(sessions_of(&app, &token).await.len(), 1);
+}
+
+/// A file is taken when the file system says it is finished — its writer
+/// closed it, or it was moved in — not at the next poll: here the poll would
+/// come an hour later.
+#[tokio::test]
+async fn a_finished_file_is_taken_from_its_file_system_event_without_waiting_for_a_poll() {
+    let app = TestApp::spawn_with(TestAppOptions {
+        inbox_poll_interval: Duration::from_secs(3600),
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (coach, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let folder = app.runtime.config.inbox_dir.join(coach.to_string());
+    std::fs::create_dir_all(&folder).unwrap();
+    // The watch on a new folder is added when its creation is reported.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    std::fs::write(folder.join("written.vtt"), shared_transcript("s01.vtt")).unwrap();
+    wait_for_sessions(&app, &token, 1).await;
+
+    let outside = app.runtime.config.data_dir.join("moved-in.vtt");
+    std::fs::write(&outside, shared_transcript("s02.vtt")).unwrap();
+    std::fs::rename(&outside, folder.join("moved-in.vtt")).unwrap();
+    wait_for_sessions(&app, &token, 2).await;
+    assert!(!folder.join("written.vtt").exists());
+    assert!(!folder.join("moved-in.vtt").exists());
 }
 
 #[tokio::test]
