@@ -16,10 +16,13 @@ pub(super) async fn run(
         Begin::Run(session) => session,
         Begin::Finished(outcome) => return Ok(outcome),
     };
-    let pending = {
+    let mut pending = {
         let db = pipeline.db.get().await?;
         chunks::without_embedding(&db, message.coach_id, session.id, message.generation).await?
     };
+    // Texts of similar length share a batch: the model pads every text to the
+    // batch's longest, so mixed lengths would spend work on padding.
+    pending.sort_by_key(|chunk| chunk.text.len());
     let model = pipeline.embedder.model_id().to_owned();
     let embed = |texts: Vec<String>| async move {
         pipeline
@@ -29,15 +32,24 @@ pub(super) async fn run(
             .map_err(|e| StageError::Retryable(e.into()))
     };
 
-    // Each batch is stored as soon as it is computed (inserts are idempotent),
-    // so a retry after a crash only embeds what is still missing.
+    // Each batch is committed as soon as it is computed (inserts are
+    // idempotent), so a retry or a worker taking the job over after a crash
+    // embeds only what is still missing.
     for batch in pending.chunks(BATCH) {
         let vectors = embed(batch.iter().map(|c| c.text.clone()).collect()).await?;
-        let db = pipeline.db.get().await?;
-        for (chunk, vector) in batch.iter().zip(vectors) {
-            chunks::insert_embedding(&db, message.coach_id, session.id, chunk.id, &model, vector)
-                .await?;
+        if vectors.len() != batch.len() {
+            return Err(StageError::Retryable(
+                format!(
+                    "the embedder returned {} vectors for {} texts",
+                    vectors.len(),
+                    batch.len()
+                )
+                .into(),
+            ));
         }
+        let embeddings = batch.iter().map(|chunk| chunk.id).zip(vectors).collect();
+        let db = pipeline.db.get().await?;
+        chunks::insert_embeddings(&db, message.coach_id, session.id, &model, embeddings).await?;
     }
 
     let summary = {

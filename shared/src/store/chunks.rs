@@ -3,6 +3,7 @@
 use pgvector::Vector;
 use uuid::Uuid;
 
+use super::sql::SqlParam;
 use super::{Executor, StoreError};
 use crate::domain::{new_id, CoachId};
 use crate::transcript::model::Chunk;
@@ -115,20 +116,38 @@ pub async fn without_embedding(
         .collect())
 }
 
-pub async fn insert_embedding(
+/// Stores a batch of chunk vectors in one statement, so a batch is committed
+/// whole or not at all; vectors already stored are kept (a retry that raced
+/// another attempt stores each chunk's vector once).
+pub async fn insert_embeddings(
     db: &impl Executor,
     coach: CoachId,
     session: Uuid,
-    chunk: Uuid,
     model: &str,
-    embedding: Vec<f32>,
+    embeddings: Vec<(Uuid, Vec<f32>)>,
 ) -> Result<(), StoreError> {
-    db.exec(
-        "INSERT INTO chunk_embeddings (chunk_id, coach_id, session_id, model, embedding)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (chunk_id) DO NOTHING",
-        &[&chunk, &coach.0, &session, &model, &Vector::from(embedding)],
-    )
-    .await?;
+    if embeddings.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(Uuid, Vector)> = embeddings
+        .into_iter()
+        .map(|(chunk, embedding)| (chunk, Vector::from(embedding)))
+        .collect();
+    let mut sql = String::from(
+        "INSERT INTO chunk_embeddings (chunk_id, coach_id, session_id, model, embedding) VALUES ",
+    );
+    let mut params: Vec<&dyn SqlParam> = vec![&coach.0, &session, &model];
+    for (index, (chunk, vector)) in rows.iter().enumerate() {
+        let first = 4 + 2 * index;
+        if index > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(${first}, $1, $2, $3, ${})", first + 1));
+        params.push(chunk);
+        params.push(vector);
+    }
+    sql.push_str(" ON CONFLICT (chunk_id) DO NOTHING");
+    db.exec(&sql, &params).await?;
     Ok(())
 }
 

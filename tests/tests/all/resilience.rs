@@ -9,7 +9,8 @@ use flowcoach_tests::{CheckIn, TestApp, TestAppOptions};
 use uuid::Uuid;
 
 use crate::support::{
-    uploaded_session, wait_until_ready_never_failed, FlakyAnalyst, InstantEmbedder, ScriptedAnalyst,
+    uploaded_session, wait_until_ready_never_failed, FlakyAnalyst, InstantEmbedder,
+    InterruptedEmbedder, ScriptedAnalyst,
 };
 
 #[tokio::test]
@@ -306,4 +307,50 @@ async fn a_runaway_session_holds_one_worker_and_the_others_keep_every_other_sess
         .get(&token, &format!("/v1/sessions/{runaway}/status"))
         .await;
     assert_eq!(status["status"], "processing", "{status}");
+}
+
+/// Embedding commits batch by batch: a stage cut off after its first batch is
+/// taken up again from there, and every chunk's vector is computed and stored
+/// exactly once.
+#[tokio::test]
+async fn an_embedding_stage_cut_off_mid_way_resumes_from_its_last_committed_batch() {
+    let embedder = InterruptedEmbedder::failing_call(2);
+    let app = TestApp::spawn_with(TestAppOptions {
+        embedder: embedder.clone(),
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let client = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(&token, "Long check-in", crate::support::HELD_AT, &[(client.as_str(), None)])
+        .await;
+    // Three sittings of a plain-text session: well over two batches of chunks.
+    let one = flowcoach_tests::fixtures::shared_transcript("s04.txt");
+    let transcript = [one.as_slice(), b"\n", one.as_slice(), b"\n", one.as_slice()].concat();
+    let (status, body) = app.upload(&token, &session, "long.txt", transcript).await;
+    assert_eq!(status, 202, "{body}");
+
+    wait_until_ready_never_failed(&app, &token, &session, Duration::from_secs(180)).await;
+    let session_id = Uuid::parse_str(&session).unwrap();
+    let chunks = app
+        .count(
+            "SELECT count(*) FROM transcript_chunks WHERE session_id = $1",
+            &[&session_id],
+        )
+        .await;
+    assert!(chunks > 16, "{chunks} chunks: one batch, nothing to resume");
+    let stored = app
+        .count(
+            "SELECT count(*) FROM chunk_embeddings WHERE session_id = $1",
+            &[&session_id],
+        )
+        .await;
+    assert_eq!(stored, chunks, "every chunk has its vector");
+    assert!(embedder.calls() >= 3, "the second call failed and the stage went on");
+    // Every chunk once, plus the summary once: the first batch was not redone.
+    let embedded = embedder.embedded.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(embedded as i64, chunks + 1);
 }

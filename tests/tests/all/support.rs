@@ -170,3 +170,49 @@ impl flowcoach_core::ai::embedder::Embedder for InstantEmbedder {
         Ok(vec![unit; texts.len()])
     }
 }
+
+/// The instant embedder, except that its `fail_on`-th call fails (as a
+/// worker cut off mid-stage would stop), and every text it embeds is counted.
+pub struct InterruptedEmbedder {
+    fail_on: usize,
+    calls: AtomicUsize,
+    pub embedded: AtomicUsize,
+}
+
+impl InterruptedEmbedder {
+    pub fn failing_call(fail_on: usize) -> Arc<Self> {
+        Arc::new(Self {
+            fail_on,
+            calls: AtomicUsize::new(0),
+            embedded: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+#[async_trait]
+impl flowcoach_core::ai::embedder::Embedder for InterruptedEmbedder {
+    fn model_id(&self) -> &str {
+        InstantEmbedder.model_id()
+    }
+
+    fn dimensions(&self) -> usize {
+        InstantEmbedder.dimensions()
+    }
+
+    async fn embed(
+        &self,
+        texts: &[String],
+    ) -> Result<Vec<Vec<f32>>, flowcoach_core::ai::embedder::EmbedderError> {
+        if self.calls.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_on {
+            return Err(flowcoach_core::ai::embedder::EmbedderError::Failed(
+                "scripted: the worker stopped mid-stage".into(),
+            ));
+        }
+        self.embedded.fetch_add(texts.len(), Ordering::SeqCst);
+        InstantEmbedder.embed(texts).await
+    }
+}
