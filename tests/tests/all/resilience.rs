@@ -325,7 +325,12 @@ async fn an_embedding_stage_cut_off_mid_way_resumes_from_its_last_committed_batc
         .create_client(&token, "Tobias Renner", "tobias@example.com")
         .await;
     let session = app
-        .create_session(&token, "Long check-in", crate::support::HELD_AT, &[(client.as_str(), None)])
+        .create_session(
+            &token,
+            "Long check-in",
+            crate::support::HELD_AT,
+            &[(client.as_str(), None)],
+        )
         .await;
     // Three sittings of a plain-text session: well over two batches of chunks.
     let one = flowcoach_tests::fixtures::shared_transcript("s04.txt");
@@ -349,7 +354,10 @@ async fn an_embedding_stage_cut_off_mid_way_resumes_from_its_last_committed_batc
         )
         .await;
     assert_eq!(stored, chunks, "every chunk has its vector");
-    assert!(embedder.calls() >= 3, "the second call failed and the stage went on");
+    assert!(
+        embedder.calls() >= 3,
+        "the second call failed and the stage went on"
+    );
     // Every chunk once, plus the summary once: the first batch was not redone.
     let embedded = embedder.embedded.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!(embedded as i64, chunks + 1);
