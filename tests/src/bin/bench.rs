@@ -627,7 +627,7 @@ fn print_table(
     row("wall time", format!("{:.2} s", ready.total.as_secs_f64()));
     for (stage, seconds) in &ready.stages {
         let label = match stage.as_str() {
-            "pickup" => "  inbox pickup (1 s polls)".to_owned(),
+            "pickup" => "  inbox pickup (fs event)".to_owned(),
             other => format!("  {other}"),
         };
         row(&label, format!("{seconds:.2} s"));
