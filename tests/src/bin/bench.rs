@@ -48,6 +48,9 @@ const SYNTHETIC_MS_PER_WORD: u64 = 400;
 const SESSION_GAP_MS: u64 = 2_000;
 const BENCH_FILENAME: &str = "bench-6000-words.vtt";
 const BENCH_COACH_EMAIL: &str = "coach@bench.flowcoach.test";
+/// The API load: a fixed arrival rate (open loop) for a bounded time.
+const LOAD_RPS: u32 = 500;
+const LOAD_DURATION: Duration = Duration::from_secs(10);
 
 /// The benchmark transcript as WebVTT text, and who speaks in it.
 struct BenchTranscript {
@@ -71,6 +74,19 @@ struct EmbedBench {
     load: Duration,
     chunks: usize,
     chunks_per_s: Vec<f64>,
+}
+
+/// Latencies of `GET /v1/sessions` and `GET /v1/sessions/{id}/summary`
+/// under a fixed arrival rate, measured from each request's scheduled start
+/// (so a server that falls behind shows it, instead of slowing the load).
+struct LoadBench {
+    rps: u32,
+    seconds: f64,
+    requests: usize,
+    errors: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
 }
 
 struct ReadyBench {
@@ -102,8 +118,8 @@ async fn main() -> Result<()> {
     let texts: Vec<String> = parse.chunks.iter().map(|c| c.text.clone()).collect();
     let (embedding, embedder) = bench_embedding(&texts).await?;
 
-    progress("3/4 drop to ready (fresh database, local runtime)");
-    let ready = bench_drop_to_ready(&bench_transcript, embedder).await?;
+    progress("3/4 drop to ready (fresh database, local runtime), then the API under load");
+    let (ready, load) = bench_drop_to_ready(&bench_transcript, embedder).await?;
 
     progress("4/4 local analyser against labels.json");
     let report = evaluate_analyser(&fixtures, &labels)?;
@@ -114,10 +130,11 @@ async fn main() -> Result<()> {
         &parse,
         &embedding,
         &ready,
+        &load,
         &report,
         peak_rss_kib,
     );
-    print_json(&parse, &embedding, &ready, &report, peak_rss_kib)?;
+    print_json(&parse, &embedding, &ready, &load, &report, peak_rss_kib)?;
     Ok(())
 }
 
@@ -368,13 +385,18 @@ fn compute_threads() -> (usize, &'static str) {
 async fn bench_drop_to_ready(
     bench: &BenchTranscript,
     embedder: MiniLmEmbedder,
-) -> Result<ReadyBench> {
+) -> Result<(ReadyBench, LoadBench)> {
     let app = TestApp::spawn_with(TestAppOptions {
         embedder: Arc::new(embedder),
         ..TestAppOptions::default()
     })
     .await;
-    let outcome = drop_and_wait(&app, bench).await;
+    let outcome = match drop_and_wait(&app, bench).await {
+        Ok((ready, token, session)) => api_under_load(&app, &token, session)
+            .await
+            .map(|load| (ready, load)),
+        Err(error) => Err(error),
+    };
 
     // Leave nothing behind: stop the runtime, then remove this run's database
     // (only ours, by name: a test suite may be using its own right now).
@@ -388,7 +410,60 @@ async fn bench_drop_to_ready(
     outcome
 }
 
-async fn drop_and_wait(app: &TestApp, bench: &BenchTranscript) -> Result<ReadyBench> {
+/// The API of the runtime that just processed the session (model loaded),
+/// at `LOAD_RPS` for `LOAD_DURATION`, from loopback.
+async fn api_under_load(app: &TestApp, token: &str, session: Uuid) -> Result<LoadBench> {
+    let paths = [
+        app.url("/v1/sessions"),
+        app.url(&format!("/v1/sessions/{session}/summary")),
+    ];
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()?;
+    let total = usize::try_from(u64::from(LOAD_RPS) * LOAD_DURATION.as_secs())?;
+    let mut ticker = tokio::time::interval(Duration::from_secs(1) / LOAD_RPS);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut in_flight = tokio::task::JoinSet::new();
+    let started = Instant::now();
+    for index in 0..total {
+        let scheduled = ticker.tick().await;
+        let request = client.get(&paths[index % paths.len()]).bearer_auth(token);
+        in_flight.spawn(async move {
+            let answered = match request.send().await {
+                Ok(response) if response.status().is_success() => response.bytes().await.is_ok(),
+                _ => false,
+            };
+            (scheduled.elapsed(), answered)
+        });
+    }
+    let mut latencies_ms = Vec::with_capacity(total);
+    let mut errors = 0;
+    while let Some(finished) = in_flight.join_next().await {
+        let (latency, answered) = finished?;
+        latencies_ms.push(latency.as_secs_f64() * 1000.0);
+        errors += usize::from(!answered);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    latencies_ms.sort_by(f64::total_cmp);
+    let quantile = |q: f64| {
+        let rank = ((latencies_ms.len() as f64 * q).ceil() as usize).saturating_sub(1);
+        latencies_ms.get(rank).copied().unwrap_or(f64::NAN)
+    };
+    Ok(LoadBench {
+        rps: LOAD_RPS,
+        seconds,
+        requests: latencies_ms.len(),
+        errors,
+        p50_ms: quantile(0.50),
+        p99_ms: quantile(0.99),
+        max_ms: latencies_ms.last().copied().unwrap_or(f64::NAN),
+    })
+}
+
+async fn drop_and_wait(
+    app: &TestApp,
+    bench: &BenchTranscript,
+) -> Result<(ReadyBench, String, Uuid)> {
     let (coach_id, token) = app.coach(BENCH_COACH_EMAIL, &bench.coach).await;
     for (index, client) in bench.clients.iter().enumerate() {
         let email = format!("client{}@bench.flowcoach.test", index + 1);
@@ -465,14 +540,15 @@ async fn drop_and_wait(app: &TestApp, bench: &BenchTranscript) -> Result<ReadyBe
             &[&session_id],
         )
         .await?;
-    Ok(ReadyBench {
+    let ready = ReadyBench {
         clients: bench.clients.len(),
         total,
         stages,
         observed_after_s,
         chunks_stored: counts.get(0),
         drafts: counts.get(1),
-    })
+    };
+    Ok((ready, token, session_id))
 }
 
 fn unix_seconds(time: SystemTime) -> f64 {
@@ -554,6 +630,7 @@ fn print_table(
     parse: &ParseBench,
     embedding: &EmbedBench,
     ready: &ReadyBench,
+    load: &LoadBench,
     report: &Report,
     peak_rss_kib: Option<u64>,
 ) {
@@ -643,6 +720,25 @@ fn print_table(
 
     println!();
     println!(
+        "   API under load (GET /v1/sessions, GET /v1/sessions/{{id}}/summary, loopback, model loaded)"
+    );
+    row(
+        "rate",
+        format!(
+            "{} req/s for {:.1} s: {} requests, {} errors",
+            load.rps, load.seconds, load.requests, load.errors
+        ),
+    );
+    row(
+        "latency",
+        format!(
+            "p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+            load.p50_ms, load.p99_ms, load.max_ms
+        ),
+    );
+
+    println!();
+    println!(
         "4. local analyser on labels.json ({} sessions)",
         report.sessions.len()
     );
@@ -716,6 +812,7 @@ fn print_json(
     parse: &ParseBench,
     embedding: &EmbedBench,
     ready: &ReadyBench,
+    load: &LoadBench,
     report: &Report,
     peak_rss_kib: Option<u64>,
 ) -> Result<()> {
@@ -763,6 +860,15 @@ fn print_json(
             "retracted_extracted": report.retracted_extracted().len(),
             "false_positives_flagged": report.false_positives_flagged().len(),
             "urgent_missed": report.urgent_missed().len(),
+        },
+        "api": {
+            "rps": load.rps,
+            "seconds": load.seconds,
+            "requests": load.requests,
+            "errors": load.errors,
+            "p50_ms": load.p50_ms,
+            "p99_ms": load.p99_ms,
+            "max_ms": load.max_ms,
         },
         "peak_rss_kib": peak_rss_kib,
     });
