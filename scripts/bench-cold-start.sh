@@ -11,7 +11,7 @@
 # embed stage loads the model on its first embedding, which the sample event
 # (a session that does not exist) never reaches.
 #
-# Usage: scripts/bench-cold-start.sh
+# Usage: scripts/bench-cold-start.sh   (FLOWCOACH_COLD_START_JSON=path also writes a summary)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$FLOWCOACH_ROOT"
@@ -66,4 +66,5 @@ export TRANSCRIPTS_BUCKET=flowcoach-cold-start IDEMPOTENCY_TABLE=flowcoach-cold-
 export FLOWCOACH_MAIL_FROM="FlowCoach <no-reply@flowcoach.test>"
 export FLOWCOACH_MODEL_DIR="$FLOWCOACH_ROOT/build/model-layer/model"
 export RUST_LOG=warn
-phase "cold starts" cargo run -q --locked -p flowcoach-tests --bin cold_start -- "$extracted" "$lambda_dir" "$FLOWCOACH_ROOT/events" "$runs"
+# FLOWCOACH_COLD_START_JSON: where to write the summary scripts/bench.sh reads.
+phase "cold starts" cargo run -q --locked -p flowcoach-tests --bin cold_start -- "$extracted" "$lambda_dir" "$FLOWCOACH_ROOT/events" "$runs" ${FLOWCOACH_COLD_START_JSON:+"$FLOWCOACH_COLD_START_JSON"}

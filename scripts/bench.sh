@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# The benchmark of issue 2: parse+chunk throughput, embedding throughput,
-# drop-to-ready wall time and the local analyser's precision/recall, on a
-# ~6,000-word transcript built from the shared fixtures. Provisions
-# PostgreSQL and the model first; the report ends with one BENCH_JSON line.
+# FlowCoach's benchmark (not in CI): parse+chunk throughput, embedding
+# throughput, drop-to-ready wall time and the API under load on
+# `flowcoach serve` in its own process (its peak memory), the AWS cost of a
+# transcript hour, the Lambda zips and cold starts (scripts/bench-cold-start.sh)
+# and the local analyser's precision/recall, on a ~6,000-word transcript built
+# from the shared fixtures. Provisions PostgreSQL and the model first; the
+# report ends with one BENCH_JSON line.
+#
+# FLOWCOACH_BENCH_LAMBDAS=0 skips the Lambda step (its fat-LTO release builds
+# take the longest).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$FLOWCOACH_ROOT"
@@ -15,5 +21,15 @@ if [ -z "${FLOWCOACH_FIXTURES:-}" ] && [ -d "$FLOWCOACH_ROOT/../shared/fixtures"
   export FLOWCOACH_FIXTURES="$FLOWCOACH_ROOT/../shared/fixtures"
 fi
 
-# Release: the numbers are meant to describe what ships.
-phase "bench" cargo run --release --locked -p flowcoach-tests --bin bench
+if [ "${FLOWCOACH_BENCH_LAMBDAS:-1}" != 0 ]; then
+  lambda_summary="$(mktemp --suffix=.json)"
+  trap 'rm -f "$lambda_summary"' EXIT
+  phase "lambda zips and cold starts" env FLOWCOACH_COLD_START_JSON="$lambda_summary" scripts/bench-cold-start.sh
+  export FLOWCOACH_BENCH_LAMBDA_JSON="$lambda_summary"
+fi
+
+# Release: the numbers are meant to describe what ships. The bench starts the
+# `flowcoach` built beside it as the server under test.
+phase "build (release)" cargo build --release --locked -p flowcoach-tests -p flowcoach-functions \
+  --bin bench --bin flowcoach
+phase "bench" "$CARGO_TARGET_DIR/release/bench"

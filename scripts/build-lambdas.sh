@@ -81,14 +81,40 @@ if [ "$arch" = arm64 ]; then arch_flag=--arm64; else arch_flag=--x86-64; fi
 lambda_dir="$BUILD_DIR/lambda-$arch"
 
 # --- functions ----------------------------------------------------------------
+# Features per function: a binary built with the embedding model names it in
+# its required-features (functions/Cargo.toml); every other function is built
+# without it, so it links no model or tokenizer code (ADR 0009).
+mapfile -t embedding_binaries < <(cargo metadata --locked --no-deps --format-version 1 |
+  "$python" -c '
+import json, sys
+for package in json.load(sys.stdin)["packages"]:
+    if package["name"] != sys.argv[1]:
+        continue
+    for target in package["targets"]:
+        if "bin" in target["kind"] and "embedding" in (target.get("required-features") or []):
+            print(target["name"])
+' "$PACKAGE")
+
 build_functions() {
-  local bin_args=() binary
-  for binary in "${binaries[@]}"; do bin_args+=(--bin "$binary"); done
+  local lean_args=() embedding_args=() binary
+  for binary in "${binaries[@]}"; do
+    if printf '%s\n' "${embedding_binaries[@]}" | grep -qx "$binary"; then
+      embedding_args+=(--bin "$binary")
+    else
+      lean_args+=(--bin "$binary")
+    fi
+  done
   rm -rf "$lambda_dir"
   mkdir -p "$lambda_dir"
-  # One cargo invocation for all binaries: one dependency graph, one link step each.
-  cargo lambda build --release "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
-    --package "$PACKAGE" "${bin_args[@]}"
+  # One cargo invocation per feature set: one dependency graph, one link step each.
+  if [ "${#lean_args[@]}" -gt 0 ]; then
+    cargo lambda build --release "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
+      --package "$PACKAGE" --no-default-features "${lean_args[@]}"
+  fi
+  if [ "${#embedding_args[@]}" -gt 0 ]; then
+    cargo lambda build --release "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
+      --package "$PACKAGE" --no-default-features --features embedding "${embedding_args[@]}"
+  fi
   for binary in "${binaries[@]}"; do
     [ -s "$lambda_dir/$binary/bootstrap.zip" ] || die "cargo lambda produced no $lambda_dir/$binary/bootstrap.zip"
   done

@@ -27,6 +27,10 @@ phase "clean test databases" drop_stale_test_databases
 phase "format check" cargo fmt --all -- --check
 phase "build" cargo build --workspace --all-targets --locked
 phase "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+# The functions that never embed are built without the model (scripts/build-lambdas.sh):
+# that build must stay clean too.
+phase "clippy (functions without the model)" \
+  cargo clippy --locked -p flowcoach-functions --no-default-features --bins -- -D warnings
 if command -v cargo-nextest >/dev/null; then
   phase "tests" cargo nextest run --workspace --locked --no-fail-fast --test-threads 2
 else

@@ -21,12 +21,13 @@ const DEFAULT_MAX_RECEIVE_COUNT: u32 = 5;
 pub async fn run_stage(stage: PipelineStage) -> Result<(), lambda_runtime::Error> {
     flowcoach_core::telemetry::init();
     let runtime = AwsRuntime::from_env().await?;
+    let pipeline = runtime.stage_pipeline();
     let max_receive_count = std::env::var("FLOWCOACH_MAX_RECEIVE_COUNT")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(DEFAULT_MAX_RECEIVE_COUNT);
     let handler = &StageHandler {
-        pipeline: &runtime.pipeline,
+        pipeline: &pipeline,
         ingest: &runtime.ingest,
         stage,
         max_receive_count,

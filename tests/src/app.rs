@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use flowcoach_core::ai::analyst::Analyst;
 use flowcoach_core::ai::embedder::Embedder;
-use flowcoach_core::ai::lazy_model::LazyMiniLm;
 use flowcoach_core::ai::local::LocalAnalyst;
 use flowcoach_core::ai::minilm::default_model_dir;
+use flowcoach_core::ai::minilm::LazyMiniLm;
 use flowcoach_core::config::{HttpSettings, LocalConfig, Secret};
 use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress};
 use flowcoach_core::runtime::local::LocalRuntime;

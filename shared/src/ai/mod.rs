@@ -3,7 +3,6 @@
 pub mod analyst;
 pub mod builtin_templates;
 pub mod embedder;
-pub mod lazy_model;
 pub mod local;
 pub mod minilm;
 pub mod template;

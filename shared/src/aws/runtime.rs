@@ -10,9 +10,8 @@ use super::adapters::{
 use crate::adapters::postgres::PgIdempotencyStore;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
-use crate::ai::lazy_model::LazyMiniLm;
 use crate::ai::local::LocalAnalyst;
-use crate::ai::minilm::default_model_dir;
+use crate::ai::minilm::{self, default_model_dir};
 use crate::api::{AppState, Authenticator};
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};
@@ -61,8 +60,9 @@ impl AwsSettings {
 pub struct AwsRuntime {
     pub clients: AwsClients,
     pub db: Pool,
+    pub settings: AwsSettings,
     pub objects: Arc<S3ObjectStore>,
-    pub pipeline: Pipeline,
+    pub queue: Arc<SqsStageQueue>,
     pub ingest: Ingest,
     pub idempotency: Arc<dyn IdempotencyStore>,
 }
@@ -70,7 +70,7 @@ pub struct AwsRuntime {
 impl AwsRuntime {
     /// Everything from the environment: one database connection per container
     /// (`DATABASE_URL`, or `DATABASE_SECRET_ARN` with `DATABASE_HOST`), the
-    /// local analyser, and the model from `FLOWCOACH_MODEL_DIR` (a Lambda layer).
+    /// clients, the object store and the queues.
     pub async fn from_env() -> anyhow::Result<Self> {
         let clients = AwsClients::from_env().await;
         let db = match optional("DATABASE_URL") {
@@ -88,15 +88,7 @@ impl AwsRuntime {
         };
         let settings = AwsSettings::from_env()?;
         let queue = SqsStageQueue::from_env(clients.sqs.clone());
-        let embedder = Arc::new(LazyMiniLm::new(default_model_dir()));
-        Ok(Self::with(
-            clients,
-            db,
-            queue,
-            settings,
-            Arc::new(LocalAnalyst),
-            embedder,
-        ))
+        Ok(Self::with(clients, db, queue, settings))
     }
 
     pub fn with(
@@ -104,30 +96,12 @@ impl AwsRuntime {
         db: Pool,
         queue: SqsStageQueue,
         settings: AwsSettings,
-        analyst: Arc<dyn Analyst>,
-        embedder: Arc<dyn Embedder>,
     ) -> Self {
         let objects = Arc::new(S3ObjectStore::new(
             clients.s3.clone(),
             settings.bucket.clone(),
         ));
         let queue = Arc::new(queue);
-        let pipeline = Pipeline {
-            db: db.clone(),
-            objects: objects.clone(),
-            queue: queue.clone(),
-            analyst,
-            embedder,
-            mailer: Arc::new(SesMailer::new(
-                clients.ses.clone(),
-                settings.ses_configuration_set.clone(),
-            )),
-            notifier: Arc::new(LogNotifier),
-            settings: PipelineSettings {
-                public_url: settings.public_url.clone(),
-                mail_from: settings.mail_from.clone(),
-            },
-        };
         let idempotency: Arc<dyn IdempotencyStore> = match &settings.idempotency_table {
             Some(table) => Arc::new(DynamoIdempotencyStore::new(clients.dynamodb.clone(), table)),
             None => Arc::new(PgIdempotencyStore { db: db.clone() }),
@@ -135,16 +109,47 @@ impl AwsRuntime {
         let ingest = Ingest {
             db: db.clone(),
             objects: objects.clone(),
-            queue,
+            queue: queue.clone(),
         };
         Self {
             clients,
             db,
+            settings,
             objects,
-            pipeline,
+            queue,
             ingest,
             idempotency,
         }
+    }
+
+    /// The stage functions' pipeline. Only they build one, so an API
+    /// function links no analyser, mailer or model code.
+    pub fn pipeline(&self, analyst: Arc<dyn Analyst>, embedder: Arc<dyn Embedder>) -> Pipeline {
+        Pipeline {
+            db: self.db.clone(),
+            objects: self.objects.clone(),
+            queue: self.queue.clone(),
+            analyst,
+            embedder,
+            mailer: Arc::new(SesMailer::new(
+                self.clients.ses.clone(),
+                self.settings.ses_configuration_set.clone(),
+            )),
+            notifier: Arc::new(LogNotifier),
+            settings: PipelineSettings {
+                public_url: self.settings.public_url.clone(),
+                mail_from: self.settings.mail_from.clone(),
+            },
+        }
+    }
+
+    /// The pipeline a stage Lambda runs: the local analyser and the model
+    /// this build links (none outside stage-embed: `minilm::embedder`).
+    pub fn stage_pipeline(&self) -> Pipeline {
+        self.pipeline(
+            Arc::new(LocalAnalyst),
+            minilm::embedder(default_model_dir()),
+        )
     }
 
     pub fn app_state(&self, auth: Arc<dyn Authenticator>) -> AppState {

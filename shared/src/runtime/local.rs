@@ -18,8 +18,8 @@ use crate::adapters::local::{
 use crate::adapters::postgres::PgIdempotencyStore;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
-use crate::ai::lazy_model::LazyMiniLm;
 use crate::ai::local::LocalAnalyst;
+use crate::ai::minilm;
 use crate::api::{self, AppState, LocalAuth, LocalTokens};
 use crate::config::{HttpSettings, LocalConfig};
 use crate::ingest::Ingest;
@@ -37,25 +37,23 @@ pub struct LocalRuntime {
     pub notifier: Arc<BroadcastNotifier>,
     pub wake: Arc<Notify>,
     pub worker_settings: WorkerSettings,
-    lazy_model: Option<Arc<LazyMiniLm>>,
 }
 
 impl LocalRuntime {
     /// Connects and builds the adapters; the embedding model loads on first use.
     pub async fn build(config: LocalConfig) -> anyhow::Result<Self> {
-        let embedder = Arc::new(LazyMiniLm::new(config.model_dir.clone()));
-        let mut runtime = Self::with_ai(config, Arc::new(LocalAnalyst), embedder.clone()).await?;
-        runtime.lazy_model = Some(embedder);
-        Ok(runtime)
+        let embedder = minilm::embedder(config.model_dir.clone());
+        Self::with_ai(config, Arc::new(LocalAnalyst), embedder).await
     }
 
     /// Loads the embedding model now, so a missing model stops start-up with
     /// a clear message instead of failing the first session.
     pub async fn preload_models(&self) -> anyhow::Result<()> {
-        if let Some(model) = &self.lazy_model {
-            model.load().await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        }
-        Ok(())
+        self.pipeline
+            .embedder
+            .warm_up()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     /// Like `build`, with the analyst and embedder given (tests script them).
@@ -109,7 +107,6 @@ impl LocalRuntime {
             notifier,
             wake,
             worker_settings,
-            lazy_model: None,
         })
     }
 

@@ -11,10 +11,13 @@
 //!
 //! A hello-world Rust Lambda built the same way is the baseline.
 //!
-//! Usage: cold_start <extracted-dir> <lambda-dir> <events-dir> [runs]
+//! Usage: cold_start <extracted-dir> <lambda-dir> <events-dir> [runs] [summary.json]
 //!   <extracted-dir>/<function>/bootstrap   the binaries to start
 //!   <lambda-dir>/<function>/bootstrap.zip  their zips, for the size column
 //!   <events-dir>                           the sample events (events/)
+//!   summary.json                           written for `bench`: every row, the
+//!                                          largest API zip and the worst init
+//!                                          against the hello world
 //! The functions' environment (DATABASE_URL, AWS_ENDPOINT_URL, …) is inherited.
 
 use std::path::{Path, PathBuf};
@@ -31,6 +34,8 @@ use axum::Router;
 use serde_json::Value;
 use tokio::sync::Notify;
 
+/// The baseline every init is compared with.
+const HELLO_WORLD: &str = "hello-lambda";
 const EVENT_TIMEOUT: Duration = Duration::from_secs(60);
 const REQUEST_ID: &str = "00000000-0000-4000-8000-000000000001";
 
@@ -72,7 +77,8 @@ struct RuntimeApi {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    const USAGE: &str = "usage: cold_start <extracted-dir> <lambda-dir> <events-dir> [runs]";
+    const USAGE: &str =
+        "usage: cold_start <extracted-dir> <lambda-dir> <events-dir> [runs] [summary.json]";
     let mut args = std::env::args().skip(1);
     let extracted = PathBuf::from(args.next().context(USAGE)?);
     let zips = PathBuf::from(args.next().context(USAGE)?);
@@ -83,11 +89,13 @@ async fn main() -> Result<()> {
         .transpose()
         .context(USAGE)?
         .unwrap_or(5);
+    let summary_path = args.next().map(PathBuf::from);
 
     println!(
         "{:<14} {:>10} {:>10} {:>10} {:>12} {:>10}  first response",
         "function", "zip KiB", "init ms", "(min-max)", "1st resp ms", "peak MiB"
     );
+    let mut rows = Vec::new();
     for (function, event_file) in EVENTS {
         let bootstrap = extracted.join(function).join("bootstrap");
         if !bootstrap.exists() {
@@ -96,9 +104,10 @@ async fn main() -> Result<()> {
                 bootstrap.display()
             );
         }
-        let zip_kib = std::fs::metadata(zips.join(function).join("bootstrap.zip"))
-            .map(|m| m.len() / 1024)
+        let zip_bytes = std::fs::metadata(zips.join(function).join("bootstrap.zip"))
+            .map(|m| m.len())
             .with_context(|| format!("size of {function}'s zip"))?;
+        let zip_kib = zip_bytes / 1024;
         let event = std::fs::read_to_string(events_dir.join(event_file))
             .with_context(|| format!("read events/{event_file}"))?;
         let mut starts = Vec::with_capacity(runs);
@@ -128,9 +137,54 @@ async fn main() -> Result<()> {
             peak_mib,
             starts[0].outcome,
         );
+        rows.push(serde_json::json!({
+            "function": function,
+            "zip_bytes": zip_bytes,
+            "init_ms": millis(median(&inits)),
+            "first_response_ms": millis(median(&firsts)),
+            "peak_mib": peak_mib,
+        }));
     }
     println!("({runs} cold starts each; median shown; init = process start to the first /invocation/next)");
+    if let Some(path) = summary_path {
+        let summary = summarise(&rows)?;
+        println!(
+            "largest API zip {:.2} MiB; worst init {:.2}x the hello world",
+            summary["api_zip_mib_max"], summary["init_ratio_max"]
+        );
+        std::fs::write(&path, serde_json::to_string_pretty(&summary)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(())
+}
+
+/// The rows, the largest API function zip (MiB) and the largest ratio of a
+/// function's median init to the hello world's.
+fn summarise(rows: &[Value]) -> Result<Value> {
+    let number = |row: &Value, key: &str| row[key].as_f64().unwrap_or(f64::NAN);
+    let hello_init = rows
+        .iter()
+        .find(|row| row["function"] == HELLO_WORLD)
+        .map(|row| number(row, "init_ms"))
+        .context("the hello world was not measured")?;
+    let functions = || rows.iter().filter(|row| row["function"] != HELLO_WORLD);
+    let api_zip_mib_max = functions()
+        .filter(|row| {
+            row["function"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("api-"))
+        })
+        .map(|row| number(row, "zip_bytes") / (1024.0 * 1024.0))
+        .fold(f64::NAN, f64::max);
+    let init_ratio_max = functions()
+        .map(|row| number(row, "init_ms") / hello_init)
+        .fold(f64::NAN, f64::max);
+    Ok(serde_json::json!({
+        "functions": rows,
+        "hello_world_init_ms": hello_init,
+        "api_zip_mib_max": api_zip_mib_max,
+        "init_ratio_max": init_ratio_max,
+    }))
 }
 
 fn millis(duration: Duration) -> f64 {

@@ -9,6 +9,7 @@ use flowcoach_core::ai::local::LocalAnalyst;
 use flowcoach_core::aws::lambda::stage::StageHandler;
 use flowcoach_core::aws::runtime::{AwsRuntime, AwsSettings};
 use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress, PipelineStage};
+use flowcoach_core::pipeline::Pipeline;
 use flowcoach_core::ports::ObjectStore;
 use flowcoach_core::store::{self, clients, coaches, sessions, Executor};
 use flowcoach_tests::app::shared_model;
@@ -21,6 +22,7 @@ use crate::support::FlakyAnalyst;
 struct Harness {
     stack: AwsStack,
     runtime: AwsRuntime,
+    pipeline: Pipeline,
     db: TestDb,
     max_receive_count: u32,
 }
@@ -44,12 +46,12 @@ impl Harness {
             lambda_pool,
             stack.stage_queue(),
             settings,
-            analyst,
-            shared_model(),
         );
+        let pipeline = runtime.pipeline(analyst, shared_model());
         Self {
             stack,
             runtime,
+            pipeline,
             db,
             max_receive_count,
         }
@@ -103,7 +105,7 @@ impl Harness {
                         .extend(messages.iter().filter_map(|m| m.body().map(str::to_owned)));
                 }
                 let handler = StageHandler {
-                    pipeline: &self.runtime.pipeline,
+                    pipeline: &self.pipeline,
                     ingest: &self.runtime.ingest,
                     stage,
                     max_receive_count: self.max_receive_count,

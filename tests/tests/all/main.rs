@@ -10,6 +10,7 @@ mod http;
 mod inbox;
 mod isolation;
 mod lambda;
+mod lean_functions;
 mod openapi;
 mod pinning;
 mod pipeline;

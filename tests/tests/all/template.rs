@@ -456,6 +456,15 @@ impl Template {
     }
 }
 
+/// Every function's binary, as `scripts/build-lambdas.sh` reads them.
+pub(crate) fn function_binaries() -> Vec<String> {
+    Template::load()
+        .functions()
+        .into_iter()
+        .map(|f| f.binary)
+        .collect()
+}
+
 fn service(action: &str) -> &str {
     action.split(':').next().unwrap_or(action)
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
-use super::embedder::{Embedder, EmbedderError};
-use super::minilm::MiniLmEmbedder;
+use super::{MiniLmEmbedder, DIMENSIONS, MODEL_ID};
+use crate::ai::embedder::{Embedder, EmbedderError};
 
 pub struct LazyMiniLm {
     dir: PathBuf,
@@ -40,11 +40,15 @@ impl LazyMiniLm {
 #[async_trait]
 impl Embedder for LazyMiniLm {
     fn model_id(&self) -> &str {
-        "all-MiniLM-L6-v2"
+        MODEL_ID
     }
 
     fn dimensions(&self) -> usize {
-        384
+        DIMENSIONS
+    }
+
+    async fn warm_up(&self) -> Result<(), EmbedderError> {
+        self.load().await.map(|_| ())
     }
 
     async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedderError> {

@@ -2,7 +2,7 @@
 //! embeddings computed on the CPU with candle.
 //!
 //! The model files are not in the repository; `scripts/fetch-model.sh`
-//! installs them into [`default_model_dir`]. Pooling follows
+//! installs them into [`super::default_model_dir`]. Pooling follows
 //! sentence-transformers: mean over the real (unpadded) tokens, then L2
 //! normalisation, so a dot product between two vectors is their cosine.
 
@@ -19,14 +19,9 @@ use tokenizers::{
     TruncationStrategy,
 };
 
+use super::{DIMENSIONS, MAX_TOKENS, MODEL_ID};
 use crate::ai::embedder::{Embedder, EmbedderError};
 
-/// Identifier stored beside every vector this adapter produces.
-pub const MODEL_ID: &str = "all-MiniLM-L6-v2";
-/// Length of every vector this adapter produces.
-pub const DIMENSIONS: usize = 384;
-/// Longer inputs are truncated; chunkers keep chunks at ≤ ~180 words to fit.
-pub const MAX_TOKENS: usize = 256;
 /// Texts per forward pass: bounds memory (attention is quadratic in the
 /// padded length) and lets a cancelled caller stop between batches.
 const MAX_BATCH_SIZE: usize = 16;
@@ -35,19 +30,6 @@ const CONFIG_FILE: &str = "config.json";
 const TOKENIZER_FILE: &str = "tokenizer.json";
 const WEIGHTS_FILE: &str = "model.safetensors";
 const FETCH_HINT: &str = "run scripts/fetch-model.sh (or set FLOWCOACH_MODEL_DIR)";
-
-/// Where `scripts/fetch-model.sh` installs the model: `$FLOWCOACH_MODEL_DIR`,
-/// else `$HOME/.cache/flowcoach/models/all-MiniLM-L6-v2`.
-pub fn default_model_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("FLOWCOACH_MODEL_DIR").filter(|dir| !dir.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    // Without HOME the path stays relative; `load` then reports it as missing.
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    home.join(".cache/flowcoach/models").join(MODEL_ID)
-}
 
 /// all-MiniLM-L6-v2 on the CPU. Cheap to clone: clones share one loaded model.
 #[derive(Clone)]
@@ -291,6 +273,7 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
+    use crate::ai::minilm::default_model_dir;
 
     #[derive(Deserialize)]
     struct ReferenceFile {

@@ -1,18 +1,24 @@
-//! `bench`: FlowCoach's benchmark (issue 2). On one ~6,000-word transcript
-//! assembled from the shared fixtures it measures parse + metrics + chunk
-//! throughput, embedding throughput with the real model, and the wall time
-//! from an inbox drop to `ready` on a fresh database; then it scores the
-//! local analyser against `labels.json`. Prints a table, then one
-//! `BENCH_JSON {...}` line for machines.
+//! `bench`: FlowCoach's benchmark. On one ~6,000-word transcript assembled
+//! from the shared fixtures it measures parse + metrics + chunk throughput,
+//! embedding throughput with the real model, and the wall time from an inbox
+//! drop to `ready` on `flowcoach serve` (its own process, a fresh database);
+//! then the API under a fixed load, the server's peak memory, the AWS cost of
+//! a transcript hour from the stage durations of 15-minute to 2-hour
+//! transcripts, and the local analyser against `labels.json`. With
+//! `FLOWCOACH_BENCH_LAMBDA_JSON` (written by `cold_start`) it adds the Lambda
+//! zip sizes and cold starts. Prints a table, then one `BENCH_JSON {...}`
+//! line for machines.
 //!
 //! Run it through `scripts/bench.sh`, which provisions PostgreSQL and the
-//! model first and builds in release mode.
+//! model first and builds it and `flowcoach` in release mode.
+
+mod cost;
+mod server;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
@@ -25,14 +31,21 @@ use flowcoach_tests::evaluation::{
     evaluate_against_labels, parse_labels, Counts, LabelFile, Report,
 };
 use flowcoach_tests::fixtures::shared_fixtures;
-use flowcoach_tests::{TestApp, TestAppOptions};
-use serde_json::json;
+use serde_json::{json, Value};
 use tokio_postgres::NoTls;
 use uuid::Uuid;
+
+use crate::cost::{function_memory_mb, transcript_cost, TranscriptCost};
+use crate::server::ServerUnderBench;
 
 /// The issue asks for a ~6,000-word transcript: fixtures are appended
 /// utterance by utterance until this many spoken words are reached.
 const TARGET_SPOKEN_WORDS: usize = 6_000;
+/// Spoken words in a transcript hour: 150 a minute, the pace the synthetic
+/// cue times assume too.
+const WORDS_PER_HOUR: usize = 9_000;
+/// The lengths whose processing is priced, in minutes.
+const COST_MINUTES: [usize; 3] = [15, 60, 120];
 /// Each timed parse run lasts at least this long, so timer resolution and
 /// one-off stalls stay small against the measurement.
 const MIN_PARSE_RUN: Duration = Duration::from_millis(300);
@@ -47,7 +60,6 @@ const SYNTHETIC_MS_PER_WORD: u64 = 400;
 /// Silence between two fixture sessions in the assembled transcript.
 const SESSION_GAP_MS: u64 = 2_000;
 const BENCH_FILENAME: &str = "bench-6000-words.vtt";
-const BENCH_COACH_EMAIL: &str = "coach@bench.flowcoach.test";
 /// The API load: a fixed arrival rate (open loop) for a bounded time.
 const LOAD_RPS: u32 = 500;
 const LOAD_DURATION: Duration = Duration::from_secs(10);
@@ -89,6 +101,22 @@ struct LoadBench {
     max_ms: f64,
 }
 
+/// The Lambda figures `cold_start` measured (scripts/bench-cold-start.sh).
+struct LambdaBench {
+    api_zip_mib_max: f64,
+    init_ratio_max: f64,
+    /// Every function's row as `cold_start` wrote it.
+    functions: Value,
+}
+
+/// One priced transcript length.
+struct CostRun {
+    minutes: usize,
+    words: usize,
+    chunks: i64,
+    cost: TranscriptCost,
+}
+
 struct ReadyBench {
     clients: usize,
     total: Duration,
@@ -109,33 +137,119 @@ async fn main() -> Result<()> {
     let labels =
         parse_labels(&labels_json).with_context(|| format!("parsing {}", labels_path.display()))?;
 
-    let bench_transcript = build_transcript(&fixtures, &labels)?;
+    let bench_transcript = build_transcript(&fixtures, &labels, TARGET_SPOKEN_WORDS)?;
 
-    progress("1/4 parse + metrics + chunk");
+    progress("1/5 parse + metrics + chunk");
     let parse = bench_parse(bench_transcript.vtt.as_bytes())?;
 
-    progress("2/4 embedding");
+    progress("2/5 embedding");
     let texts: Vec<String> = parse.chunks.iter().map(|c| c.text.clone()).collect();
-    let (embedding, embedder) = bench_embedding(&texts).await?;
+    let embedding = bench_embedding(&texts).await?;
 
-    progress("3/4 drop to ready (fresh database, local runtime), then the API under load");
-    let (ready, load) = bench_drop_to_ready(&bench_transcript, embedder).await?;
-
-    progress("4/4 local analyser against labels.json");
-    let report = evaluate_analyser(&fixtures, &labels)?;
-
-    let peak_rss_kib = peak_rss_kib();
-    print_table(
-        &bench_transcript,
-        &parse,
-        &embedding,
-        &ready,
-        &load,
-        &report,
-        peak_rss_kib,
+    progress(
+        "3/5 drop to ready on flowcoach serve (own process, fresh database), the API under load",
     );
-    print_json(&parse, &embedding, &ready, &load, &report, peak_rss_kib)?;
+    let server = ServerUnderBench::start().await?;
+    let measured = on_server(
+        &server,
+        &bench_transcript,
+        &fixtures,
+        &labels,
+        embedding.threads,
+    )
+    .await;
+    let peak_rss_kib = server.peak_rss_kib();
+    if let Err(error) = server.stop().await {
+        eprintln!("bench: warning: could not stop the server cleanly: {error:#}");
+    }
+    let (ready, load, costs) = measured?;
+
+    progress("5/5 local analyser against labels.json");
+    let report = evaluate_analyser(&fixtures, &labels)?;
+    let lambda = read_lambda_figures()?;
+
+    let results = Results {
+        parse,
+        embedding,
+        ready,
+        load,
+        costs,
+        lambda,
+        report,
+        peak_rss_kib,
+    };
+    print_table(&bench_transcript, &results);
+    print_json(&results)?;
     Ok(())
+}
+
+/// Everything the report prints.
+struct Results {
+    parse: ParseBench,
+    embedding: EmbedBench,
+    ready: ReadyBench,
+    load: LoadBench,
+    costs: Vec<CostRun>,
+    lambda: Option<LambdaBench>,
+    report: Report,
+    /// The server's, after all of the above ran on it.
+    peak_rss_kib: Option<u64>,
+}
+
+/// Steps 3 and 4 on the running server.
+async fn on_server(
+    server: &ServerUnderBench,
+    bench: &BenchTranscript,
+    fixtures: &Path,
+    labels: &LabelFile,
+    embed_threads: usize,
+) -> Result<(ReadyBench, LoadBench, Vec<CostRun>)> {
+    let (ready, token, session) = drop_and_wait(server, bench, BENCH_FILENAME).await?;
+    let load = api_under_load(server, &token, session).await?;
+
+    progress("4/5 cost per transcript hour (15 min to 2 h transcripts, same server)");
+    let memory = function_memory_mb(&workspace_root().join("infra/template.yaml"))?;
+    let mut costs = Vec::new();
+    for minutes in COST_MINUTES {
+        let words = minutes * WORDS_PER_HOUR / 60;
+        let transcript = build_transcript(fixtures, labels, words)?;
+        let file = format!("bench-{minutes}-minutes.vtt");
+        let (run, _, _) = drop_and_wait(server, &transcript, &file).await?;
+        costs.push(CostRun {
+            minutes,
+            words,
+            chunks: run.chunks_stored,
+            cost: transcript_cost(&run.stages, &memory, embed_threads)?,
+        });
+    }
+    Ok((ready, load, costs))
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `FLOWCOACH_BENCH_LAMBDA_JSON`: the summary `cold_start` wrote, if any.
+fn read_lambda_figures() -> Result<Option<LambdaBench>> {
+    let Some(path) = std::env::var_os("FLOWCOACH_BENCH_LAMBDA_JSON").filter(|p| !p.is_empty())
+    else {
+        return Ok(None);
+    };
+    let path = PathBuf::from(path);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let summary: Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let figure = |key: &str| {
+        summary[key]
+            .as_f64()
+            .with_context(|| format!("{} has no {key}", path.display()))
+    };
+    Ok(Some(LambdaBench {
+        api_zip_mib_max: figure("api_zip_mib_max")?,
+        init_ratio_max: figure("init_ratio_max")?,
+        functions: summary["functions"].clone(),
+    }))
 }
 
 fn progress(step: &str) {
@@ -146,9 +260,13 @@ fn progress(step: &str) {
 // The transcript
 
 /// Parses every fixture transcript and appends their utterances (cycling
-/// through the files if they are short) until ~6,000 spoken words, then
+/// through the files if they are short) until `target_words` spoken words, then
 /// writes the result as Zoom-style WebVTT so the benchmark parses real bytes.
-fn build_transcript(fixtures: &Path, labels: &LabelFile) -> Result<BenchTranscript> {
+fn build_transcript(
+    fixtures: &Path,
+    labels: &LabelFile,
+    target_words: usize,
+) -> Result<BenchTranscript> {
     let dir = fixtures.join("transcripts");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .with_context(|| format!("listing {}", dir.display()))?
@@ -188,17 +306,17 @@ fn build_transcript(fixtures: &Path, labels: &LabelFile) -> Result<BenchTranscri
     let mut fixture_files: Vec<String> = Vec::new();
     let mut words = 0usize;
     let mut cursor_ms = 0u64;
-    while words < TARGET_SPOKEN_WORDS {
+    while words < target_words {
         let words_before_pass = words;
         for (name, parsed) in &sources {
-            if words >= TARGET_SPOKEN_WORDS {
+            if words >= target_words {
                 break;
             }
             fixture_files.push(name.clone());
             // Each fixture's own clock restarts at zero: shift it past the previous one.
             let offset_ms = cursor_ms;
             for utterance in &parsed.utterances {
-                if words >= TARGET_SPOKEN_WORDS {
+                if words >= target_words {
                     break;
                 }
                 let spoken = spoken_words(&utterance.text);
@@ -323,7 +441,7 @@ fn bench_parse(bytes: &[u8]) -> Result<ParseBench> {
 // ---------------------------------------------------------------------------
 // 2. Embedding
 
-async fn bench_embedding(texts: &[String]) -> Result<(EmbedBench, MiniLmEmbedder)> {
+async fn bench_embedding(texts: &[String]) -> Result<EmbedBench> {
     ensure!(!texts.is_empty(), "the benchmark transcript gave no chunks");
     let (threads, threads_source) = compute_threads();
 
@@ -350,14 +468,13 @@ async fn bench_embedding(texts: &[String]) -> Result<(EmbedBench, MiniLmEmbedder
         );
         chunks_per_s.push(texts.len() as f64 / seconds);
     }
-    let bench = EmbedBench {
+    Ok(EmbedBench {
         threads,
         threads_source,
         load,
         chunks: texts.len(),
         chunks_per_s,
-    };
-    Ok((bench, embedder))
+    })
 }
 
 /// The compute threads the CPU model may use: `RAYON_NUM_THREADS` when set,
@@ -379,43 +496,16 @@ fn compute_threads() -> (usize, &'static str) {
 // ---------------------------------------------------------------------------
 // 3. Drop to ready
 
-/// Serves the local runtime (workers, inbox watcher) on a fresh database with
-/// the already-loaded model, as `flowcoach serve` preloads it, drops the
-/// transcript into the coach's inbox folder and waits for `ready`.
-async fn bench_drop_to_ready(
-    bench: &BenchTranscript,
-    embedder: MiniLmEmbedder,
-) -> Result<(ReadyBench, LoadBench)> {
-    let app = TestApp::spawn_with(TestAppOptions {
-        embedder: Arc::new(embedder),
-        ..TestAppOptions::default()
-    })
-    .await;
-    let outcome = match drop_and_wait(&app, bench).await {
-        Ok((ready, token, session)) => api_under_load(&app, &token, session)
-            .await
-            .map(|load| (ready, load)),
-        Err(error) => Err(error),
-    };
-
-    // Leave nothing behind: stop the runtime, then remove this run's database
-    // (only ours, by name: a test suite may be using its own right now).
-    let (database, database_url) = (app.db.name.clone(), app.db.url.clone());
-    let pools = [app.runtime.db.clone(), app.db.pool.clone()];
-    drop(app); // cancels the server, workers and inbox watcher
-    pools.iter().for_each(|pool| pool.close());
-    if let Err(error) = drop_database(&database, &database_url).await {
-        eprintln!("bench: warning: could not drop database {database}: {error:#}");
-    }
-    outcome
-}
-
-/// The API of the runtime that just processed the session (model loaded),
+/// The API of the server that just processed the session (model loaded),
 /// at `LOAD_RPS` for `LOAD_DURATION`, from loopback.
-async fn api_under_load(app: &TestApp, token: &str, session: Uuid) -> Result<LoadBench> {
+async fn api_under_load(
+    server: &ServerUnderBench,
+    token: &str,
+    session: Uuid,
+) -> Result<LoadBench> {
     let paths = [
-        app.url("/v1/sessions"),
-        app.url(&format!("/v1/sessions/{session}/summary")),
+        server.url("/v1/sessions"),
+        server.url(&format!("/v1/sessions/{session}/summary")),
     ];
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -460,31 +550,37 @@ async fn api_under_load(app: &TestApp, token: &str, session: Uuid) -> Result<Loa
     })
 }
 
+/// A coach of its own (named after the file) with the transcript's clients
+/// drops `file` into the server's inbox; waits for `ready`.
 async fn drop_and_wait(
-    app: &TestApp,
+    server: &ServerUnderBench,
     bench: &BenchTranscript,
+    file: &str,
 ) -> Result<(ReadyBench, String, Uuid)> {
-    let (coach_id, token) = app.coach(BENCH_COACH_EMAIL, &bench.coach).await;
+    let tag = file.trim_end_matches(".vtt");
+    let (coach_id, token) = server
+        .coach(&format!("coach@{tag}.bench.flowcoach.test"), &bench.coach)
+        .await?;
     for (index, client) in bench.clients.iter().enumerate() {
-        let email = format!("client{}@bench.flowcoach.test", index + 1);
-        app.create_client(&token, client, &email).await;
+        let email = format!("client{}@{tag}.bench.flowcoach.test", index + 1);
+        server.create_client(&token, client, &email).await?;
     }
-    let folder = app.runtime.config.inbox_dir.join(coach_id.to_string());
+    let folder = server.inbox_dir.join(coach_id.to_string());
     tokio::fs::create_dir_all(&folder).await?;
 
     // Written as `*.part` and renamed, as a sync client does: the rename is the drop.
-    let partial = folder.join(format!("{BENCH_FILENAME}.part"));
+    let partial = folder.join(format!("{file}.part"));
     tokio::fs::write(&partial, &bench.vtt).await?;
     let dropped_at = unix_seconds(SystemTime::now());
     let dropped = Instant::now();
-    tokio::fs::rename(&partial, folder.join(BENCH_FILENAME)).await?;
+    tokio::fs::rename(&partial, folder.join(file)).await?;
 
-    let db = app.db.pool.get().await?;
+    let db = server.db.pool.get().await?;
     let session_id: Uuid = loop {
         let row = db
             .fetch_optional(
                 "SELECT id, status::text, failure_reason FROM sessions WHERE coach_id = $1",
-                &[&coach_id.0],
+                &[&coach_id],
             )
             .await?;
         if let Some(row) = row {
@@ -558,7 +654,7 @@ fn unix_seconds(time: SystemTime) -> f64 {
 
 /// Drops the benchmark's database through the server's `postgres` database
 /// (or `FLOWCOACH_TEST_ADMIN_URL`, as the test harness uses).
-async fn drop_database(name: &str, url: &str) -> Result<()> {
+pub(crate) async fn drop_database(name: &str, url: &str) -> Result<()> {
     let admin_url = match std::env::var("FLOWCOACH_TEST_ADMIN_URL") {
         Ok(admin_url) => admin_url,
         Err(_) => {
@@ -599,8 +695,8 @@ fn evaluate_analyser(fixtures: &Path, labels: &LabelFile) -> Result<Report> {
 // ---------------------------------------------------------------------------
 // Output
 
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+/// `VmHWM` from a `/proc/<pid>/status` text.
+fn vm_hwm_kib(status: &str) -> Option<u64> {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
@@ -625,15 +721,17 @@ fn min_max(values: &[f64]) -> (f64, f64) {
         })
 }
 
-fn print_table(
-    bench: &BenchTranscript,
-    parse: &ParseBench,
-    embedding: &EmbedBench,
-    ready: &ReadyBench,
-    load: &LoadBench,
-    report: &Report,
-    peak_rss_kib: Option<u64>,
-) {
+fn print_table(bench: &BenchTranscript, results: &Results) {
+    let Results {
+        parse,
+        embedding,
+        ready,
+        load,
+        costs,
+        lambda,
+        report,
+        peak_rss_kib,
+    } = results;
     let row = |label: &str, value: String| println!("  {label:<28} {value}");
 
     println!();
@@ -737,9 +835,71 @@ fn print_table(
         ),
     );
 
+    row(
+        "server peak RSS (VmHWM)",
+        peak_rss_kib.map_or_else(
+            || "unavailable".to_owned(),
+            |kib| {
+                format!(
+                    "{:.1} MiB (model loaded, after every step on it)",
+                    kib as f64 / 1024.0
+                )
+            },
+        ),
+    );
+
     println!();
     println!(
-        "4. local analyser on labels.json ({} sessions)",
+        "4. AWS cost without the LLM (arm64 Lambda at the template's memory, vCPU share applied; SQS, S3, SES)"
+    );
+    for run in costs {
+        let stages: Vec<String> = run
+            .cost
+            .stages
+            .iter()
+            .map(|c| format!("{} {:.2}s@{:.0}MB", c.stage, c.lambda_s, c.memory_mb))
+            .collect();
+        row(
+            &format!("{} min ({} words)", run.minutes, run.words),
+            format!(
+                "${:.6}  = ${:.6}/hour  ({} chunks; {}; requests ${:.6})",
+                run.cost.total_usd,
+                run.cost.total_usd * 60.0 / run.minutes as f64,
+                run.chunks,
+                stages.join(", "),
+                run.cost.requests_usd
+            ),
+        );
+    }
+    if let Some(hour) = usd_per_transcript_hour(costs) {
+        row(
+            "per transcript hour",
+            format!("${hour:.6} (the 60-minute run)"),
+        );
+    }
+
+    println!();
+    println!("   Lambda packages (scripts/bench-cold-start.sh)");
+    match lambda {
+        Some(lambda) => {
+            row(
+                "API zip, largest",
+                format!("{:.2} MiB", lambda.api_zip_mib_max),
+            );
+            row(
+                "init vs hello world, worst",
+                format!("{:.2}x", lambda.init_ratio_max),
+            );
+        }
+        None => row(
+            "",
+            "not measured (FLOWCOACH_BENCH_LAMBDA_JSON unset)".to_owned(),
+        ),
+    }
+
+    println!();
+    println!(
+        "5. local analyser on labels.json ({} sessions)",
         report.sessions.len()
     );
     println!(
@@ -796,26 +956,28 @@ fn print_table(
             report.urgent_missed().len()
         ),
     );
-
-    println!();
-    row(
-        "peak RSS (VmHWM)",
-        peak_rss_kib.map_or_else(
-            || "unavailable".to_owned(),
-            |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
-        ),
-    );
     println!();
 }
 
-fn print_json(
-    parse: &ParseBench,
-    embedding: &EmbedBench,
-    ready: &ReadyBench,
-    load: &LoadBench,
-    report: &Report,
-    peak_rss_kib: Option<u64>,
-) -> Result<()> {
+/// The 60-minute run's cost.
+fn usd_per_transcript_hour(costs: &[CostRun]) -> Option<f64> {
+    costs
+        .iter()
+        .find(|run| run.minutes == 60)
+        .map(|run| run.cost.total_usd)
+}
+
+fn print_json(results: &Results) -> Result<()> {
+    let Results {
+        parse,
+        embedding,
+        ready,
+        load,
+        costs,
+        lambda,
+        report,
+        peak_rss_kib,
+    } = results;
     let counts = |c: Counts| {
         json!({
             "precision": c.precision(),
@@ -870,6 +1032,28 @@ fn print_json(
             "p99_ms": load.p99_ms,
             "max_ms": load.max_ms,
         },
+        "cost": {
+            "usd_per_transcript_hour": usd_per_transcript_hour(costs),
+            "runs": costs.iter().map(|run| json!({
+                "minutes": run.minutes,
+                "words": run.words,
+                "chunks": run.chunks,
+                "usd": run.cost.total_usd,
+                "usd_per_hour": run.cost.total_usd * 60.0 / run.minutes as f64,
+                "requests_usd": run.cost.requests_usd,
+                "lambda_s": run.cost.stages.iter()
+                    .map(|c| (c.stage.clone(), c.lambda_s))
+                    .collect::<BTreeMap<_, _>>(),
+                "local_s": run.cost.stages.iter()
+                    .map(|c| (c.stage.clone(), c.local_s))
+                    .collect::<BTreeMap<_, _>>(),
+            })).collect::<Vec<_>>(),
+        },
+        "lambda": lambda.as_ref().map(|lambda| json!({
+            "api_zip_mib_max": lambda.api_zip_mib_max,
+            "init_ratio_max": lambda.init_ratio_max,
+            "functions": lambda.functions,
+        })),
         "peak_rss_kib": peak_rss_kib,
     });
     println!("BENCH_JSON {}", serde_json::to_string(&line)?);

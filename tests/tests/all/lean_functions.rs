@@ -1,0 +1,140 @@
+//! Functions that never embed link no model: their dependency tree, as
+//! `scripts/build-lambdas.sh` builds them, holds no candle or tokenizers crate.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::template::function_binaries;
+
+const PACKAGE: &str = "flowcoach-functions";
+/// The one function that embeds.
+const EMBEDDING_FUNCTION: &str = "stage-embed";
+const EMBEDDING_FEATURE: &str = "embedding";
+/// The crates that make up the model code.
+const MODEL_CRATES: [&str; 5] = [
+    "candle-core",
+    "candle-nn",
+    "candle-transformers",
+    "tokenizers",
+    "gemm",
+];
+
+fn cargo(args: &[&str]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("cargo prints UTF-8")
+}
+
+/// Each binary of the functions package with the features it requires.
+fn required_features() -> Vec<(String, Vec<String>)> {
+    let metadata: Value = serde_json::from_str(&cargo(&[
+        "metadata",
+        "--locked",
+        "--no-deps",
+        "--format-version",
+        "1",
+    ]))
+    .expect("cargo metadata prints JSON");
+    let package = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == PACKAGE)
+        .expect("the functions package");
+    package["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .filter(|t| {
+            t["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bin"))
+        })
+        .map(|t| {
+            let features = t["required-features"]
+                .as_array()
+                .map(|f| {
+                    f.iter()
+                        .filter_map(|f| f.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (t["name"].as_str().expect("a name").to_owned(), features)
+        })
+        .collect()
+}
+
+/// The crate names in the package's normal and build dependency tree.
+fn dependency_crates(feature_args: &[&str]) -> BTreeSet<String> {
+    let mut args = vec![
+        "tree",
+        "--locked",
+        "--package",
+        PACKAGE,
+        "--no-default-features",
+        "--edges",
+        "normal,build",
+        "--prefix",
+        "none",
+        "--format",
+        "{p}",
+    ];
+    args.extend_from_slice(feature_args);
+    cargo(&args)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn functions_that_never_embed_link_no_model_or_tokenizer_crate() {
+    let features = required_features();
+    let binaries = function_binaries();
+    assert!(binaries.iter().any(|b| b == EMBEDDING_FUNCTION));
+    for binary in &binaries {
+        let (_, required) = features
+            .iter()
+            .find(|(name, _)| name == binary)
+            .unwrap_or_else(|| panic!("no binary {binary} in {PACKAGE}"));
+        let embeds = required.iter().any(|f| f == EMBEDDING_FEATURE);
+        assert_eq!(
+            embeds,
+            binary == EMBEDDING_FUNCTION,
+            "{binary}: only {EMBEDDING_FUNCTION} is built with the `{EMBEDDING_FEATURE}` feature \
+             (its required-features), so every other function is built without the model"
+        );
+    }
+
+    let lean = dependency_crates(&[]);
+    assert!(
+        lean.contains("flowcoach-core"),
+        "the tree was read: {lean:?}"
+    );
+    let linked: Vec<_> = MODEL_CRATES.iter().filter(|c| lean.contains(**c)).collect();
+    assert!(
+        linked.is_empty(),
+        "built without the model, the functions link {linked:?}"
+    );
+
+    // The same query sees the model where it is linked.
+    let embedding = dependency_crates(&["--features", EMBEDDING_FEATURE]);
+    for model_crate in MODEL_CRATES {
+        assert!(
+            embedding.contains(model_crate),
+            "{model_crate} with the model"
+        );
+    }
+}
