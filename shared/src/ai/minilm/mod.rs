@@ -14,6 +14,8 @@ use async_trait::async_trait;
 use super::embedder::{Embedder, EmbedderError};
 
 #[cfg(feature = "embedding")]
+mod allocator;
+#[cfg(feature = "embedding")]
 pub mod lazy;
 #[cfg(feature = "embedding")]
 pub mod model;

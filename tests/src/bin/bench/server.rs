@@ -34,6 +34,8 @@ impl ServerUnderBench {
     /// Starts `flowcoach` from beside this binary (scripts/bench.sh builds
     /// both) and waits until it answers `/healthz`.
     pub async fn start() -> Result<Self> {
+        // The HTTP client's rustls is built without a default provider.
+        flowcoach_core::crypto::install_tls_provider();
         let binary = std::env::current_exe()?.with_file_name("flowcoach");
         ensure!(
             binary.is_file(),
