@@ -25,6 +25,9 @@ use crate::ai::embedder::{Embedder, EmbedderError};
 /// Texts per forward pass: bounds memory (attention is quadratic in the
 /// padded length) and lets a cancelled caller stop between batches.
 const MAX_BATCH_SIZE: usize = 16;
+/// Texts per forward pass: the activations a pass holds grow with it (~100 MB
+/// for 8 texts of 256 tokens: attention scores are batch × 12 heads × 256²).
+const MAX_PASS_SIZE: usize = 4;
 
 const CONFIG_FILE: &str = "config.json";
 const TOKENIZER_FILE: &str = "tokenizer.json";
@@ -123,8 +126,9 @@ impl Embedder for MiniLmEmbedder {
 }
 
 impl LoadedModel {
-    /// Splits `texts` into one sub-batch per compute thread and runs them side
-    /// by side on candle's own pool. A single forward pass keeps only about
+    /// Splits `texts` into one sub-batch per compute thread (at most
+    /// [`MAX_PASS_SIZE`] texts each) and runs them side by side on candle's
+    /// own pool. A single forward pass keeps only about
     /// 1.5 of 2 cores busy (candle runs layer norm, softmax and copies on one
     /// thread); passes side by side keep every core busy, and the matmuls
     /// inside each still split when a thread is free (measured in
@@ -132,7 +136,7 @@ impl LoadedModel {
     fn embed_in_parallel(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedderError> {
         use rayon::prelude::*;
         let threads = rayon::current_num_threads().max(1);
-        let per_pass = texts.len().div_ceil(threads).max(1);
+        let per_pass = texts.len().div_ceil(threads).clamp(1, MAX_PASS_SIZE);
         let passes: Vec<Vec<Vec<f32>>> = texts
             .par_chunks(per_pass)
             .map(|pass| self.embed_batch(pass))
