@@ -2,9 +2,9 @@
 //! `scripts/build-lambdas.sh` builds them, holds no candle or tokenizers crate.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 
+use flowcoach_tests::fixtures::workspace_root;
 use serde_json::Value;
 
 use crate::template::function_binaries;
@@ -26,7 +26,7 @@ fn cargo(args: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .current_dir(workspace_root())
         .output()
         .expect("cargo runs");
     assert!(

@@ -9,9 +9,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-
-use super::embedder::{Embedder, EmbedderError};
+use super::embedder::Embedder;
 
 #[cfg(feature = "embedding")]
 mod allocator;
@@ -19,6 +17,8 @@ mod allocator;
 pub mod lazy;
 #[cfg(feature = "embedding")]
 pub mod model;
+#[cfg(any(test, not(feature = "embedding")))]
+mod not_linked;
 
 #[cfg(feature = "embedding")]
 pub use lazy::LazyMiniLm;
@@ -54,56 +54,5 @@ pub fn embedder(dir: PathBuf) -> Arc<dyn Embedder> {
 /// The embedder this build links: none — it refuses every call, saying so.
 #[cfg(not(feature = "embedding"))]
 pub fn embedder(_dir: PathBuf) -> Arc<dyn Embedder> {
-    Arc::new(NotLinked)
-}
-
-/// Stands in for the model in builds without it. An embed job only reaches
-/// such a build when it is routed to the wrong function, which is worth a
-/// retry (the routing is fixed by a deploy) and a clear reason, not a panic.
-#[cfg_attr(feature = "embedding", allow(dead_code))]
-struct NotLinked;
-
-#[async_trait]
-impl Embedder for NotLinked {
-    fn model_id(&self) -> &str {
-        MODEL_ID
-    }
-
-    fn dimensions(&self) -> usize {
-        DIMENSIONS
-    }
-
-    async fn warm_up(&self) -> Result<(), EmbedderError> {
-        Err(not_linked())
-    }
-
-    async fn embed(&self, _texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedderError> {
-        Err(not_linked())
-    }
-}
-
-#[cfg_attr(feature = "embedding", allow(dead_code))]
-fn not_linked() -> EmbedderError {
-    EmbedderError::Unavailable(
-        "this build has no embedding model (built without the `embedding` feature); \
-         embed jobs belong to stage-embed or `flowcoach serve`"
-            .into(),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn the_stand_in_refuses_with_a_reason_instead_of_vectors() {
-        let stand_in = NotLinked;
-        assert_eq!(stand_in.model_id(), MODEL_ID);
-        let refused = stand_in.embed(&["hello".to_owned()]).await.unwrap_err();
-        assert!(
-            matches!(&refused, EmbedderError::Unavailable(reason) if reason.contains("stage-embed")),
-            "{refused}"
-        );
-        assert!(stand_in.warm_up().await.is_err());
-    }
+    Arc::new(not_linked::NotLinked)
 }

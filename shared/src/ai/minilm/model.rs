@@ -22,11 +22,11 @@ use tokenizers::{
 use super::{DIMENSIONS, MAX_TOKENS, MODEL_ID};
 use crate::ai::embedder::{Embedder, EmbedderError};
 
-/// Texts per forward pass: bounds memory (attention is quadratic in the
-/// padded length) and lets a cancelled caller stop between batches.
+/// Texts per blocking task: a cancelled caller stops between batches.
 const MAX_BATCH_SIZE: usize = 16;
-/// Texts per forward pass: the activations a pass holds grow with it (~100 MB
-/// for 8 texts of 256 tokens: attention scores are batch × 12 heads × 256²).
+/// Texts per forward pass: the activations a pass holds grow with it
+/// (attention is quadratic in the padded length; ~100 MB for 8 texts of 256
+/// tokens, batch × 12 heads × 256² scores).
 const MAX_PASS_SIZE: usize = 4;
 
 const CONFIG_FILE: &str = "config.json";
@@ -126,9 +126,9 @@ impl Embedder for MiniLmEmbedder {
 }
 
 impl LoadedModel {
-    /// Splits `texts` into one sub-batch per compute thread (at most
-    /// [`MAX_PASS_SIZE`] texts each) and runs them side by side on candle's
-    /// own pool. A single forward pass keeps only about
+    /// Splits `texts` into forward passes of an equal share per compute
+    /// thread, at most [`MAX_PASS_SIZE`] texts each, and runs them side by
+    /// side on candle's own pool. A single forward pass keeps only about
     /// 1.5 of 2 cores busy (candle runs layer norm, softmax and copies on one
     /// thread); passes side by side keep every core busy, and the matmuls
     /// inside each still split when a thread is free (measured in

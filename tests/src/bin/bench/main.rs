@@ -30,7 +30,7 @@ use flowcoach_core::transcript::{self, spoken_words, Chunk, ChunkConfig, Transcr
 use flowcoach_tests::evaluation::{
     evaluate_against_labels, parse_labels, Counts, LabelFile, Report,
 };
-use flowcoach_tests::fixtures::shared_fixtures;
+use flowcoach_tests::fixtures::{shared_fixtures, workspace_root};
 use serde_json::{json, Value};
 use tokio_postgres::NoTls;
 use uuid::Uuid;
@@ -223,10 +223,6 @@ async fn on_server(
         });
     }
     Ok((ready, load, costs))
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// `FLOWCOACH_BENCH_LAMBDA_JSON`: the summary `cold_start` wrote, if any.
@@ -694,14 +690,6 @@ fn evaluate_analyser(fixtures: &Path, labels: &LabelFile) -> Result<Report> {
 
 // ---------------------------------------------------------------------------
 // Output
-
-/// `VmHWM` from a `/proc/<pid>/status` text.
-fn vm_hwm_kib(status: &str) -> Option<u64> {
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-}
 
 fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();

@@ -9,6 +9,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
+use flowcoach_tests::memory::peak_rss_kib;
 use flowcoach_tests::TestDb;
 use serde_json::{json, Value};
 use tokio::process::{Child, Command};
@@ -152,9 +153,7 @@ impl ServerUnderBench {
 
     /// The server's peak resident memory so far (`VmHWM`).
     pub fn peak_rss_kib(&self) -> Option<u64> {
-        let pid = self.child.id()?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        crate::vm_hwm_kib(&status)
+        peak_rss_kib(self.child.id()?)
     }
 
     /// Stops the server and removes its database.
