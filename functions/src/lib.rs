@@ -7,7 +7,8 @@ pub mod custom_resource;
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use flowcoach_core::api::{build_router, resource_routers};
+use axum::Router;
+use flowcoach_core::api::AppState;
 use flowcoach_core::aws::adapters::CognitoClaims;
 use flowcoach_core::aws::lambda::stage::StageHandler;
 use flowcoach_core::aws::runtime::AwsRuntime;
@@ -21,14 +22,15 @@ const DEFAULT_MAX_RECEIVE_COUNT: u32 = 5;
 pub async fn run_stage(stage: PipelineStage) -> Result<(), lambda_runtime::Error> {
     flowcoach_core::telemetry::init();
     let runtime = AwsRuntime::from_env().await?;
-    let pipeline = runtime.stage_pipeline();
+    let transcripts = runtime.transcripts();
+    let pipeline = runtime.stage_pipeline(&transcripts);
     let max_receive_count = std::env::var("FLOWCOACH_MAX_RECEIVE_COUNT")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(DEFAULT_MAX_RECEIVE_COUNT);
     let handler = &StageHandler {
         pipeline: &pipeline,
-        ingest: &runtime.ingest,
+        ingest: &transcripts.ingest,
         stage,
         max_receive_count,
         stage_timeout: flowcoach_core::config::stage_timeout_from_env()?,
@@ -43,17 +45,17 @@ pub async fn run_stage(stage: PipelineStage) -> Result<(), lambda_runtime::Error
     .await
 }
 
-/// Serves one API resource's router (or, with `None`, only the health checks
-/// and the OpenAPI document) behind API Gateway.
-pub async fn run_api(resource: Option<&str>) -> Result<(), lambda_http::Error> {
+/// Serves one API function behind API Gateway. `state` picks the clients
+/// the function is given (`AwsRuntime::transcripts`, `idempotency`, …) and
+/// `router` its routes (`flowcoach_core::api::lambda`): both are chosen in
+/// the binary's `main`, so a release build links nothing the function never
+/// calls (ADR 9).
+pub async fn run_api(
+    state: impl FnOnce(&AwsRuntime, Arc<CognitoClaims>) -> AppState,
+    router: impl FnOnce(AppState) -> Router,
+) -> Result<(), lambda_http::Error> {
     flowcoach_core::telemetry::init();
     let runtime = AwsRuntime::from_env().await?;
     let auth = Arc::new(CognitoClaims::new(runtime.db.clone()));
-    let routers = resource_routers()
-        .into_iter()
-        .filter(|(name, _)| Some(*name) == resource)
-        .map(|(_, router)| router)
-        .collect();
-    let app = build_router(runtime.app_state(auth), routers);
-    lambda_http::run(app).await
+    lambda_http::run(router(state(&runtime, auth))).await
 }

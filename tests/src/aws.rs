@@ -9,7 +9,7 @@ use aws_config::BehaviorVersion;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_s3::config::{Credentials, Region};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
-use flowcoach_core::aws::adapters::{AwsClients, SqsStageQueue};
+use flowcoach_core::aws::adapters::AwsClients;
 use flowcoach_core::domain::PipelineStage;
 
 pub fn endpoint() -> String {
@@ -32,7 +32,7 @@ pub async fn emulator_clients() -> AwsClients {
         .load()
         .await;
     let clients = AwsClients::from_config(&config, true);
-    clients.sqs.list_queues().send().await.unwrap_or_else(|e| {
+    clients.sqs().list_queues().send().await.unwrap_or_else(|e| {
         panic!(
             "the AWS emulator must run at {} (scripts/test.sh starts it: scripts/start-moto.sh): {e:?}",
             endpoint()
@@ -58,7 +58,7 @@ impl AwsStack {
         let suffix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
         let bucket = format!("fc-transcripts-{suffix}");
         clients
-            .s3
+            .s3()
             .create_bucket()
             .bucket(&bucket)
             .send()
@@ -69,7 +69,7 @@ impl AwsStack {
         let mut dlq_urls = HashMap::new();
         for stage in PipelineStage::ALL {
             let dlq = clients
-                .sqs
+                .sqs()
                 .create_queue()
                 .queue_name(format!("fc-{suffix}-{stage}-dlq"))
                 .send()
@@ -79,7 +79,7 @@ impl AwsStack {
             let dlq_arn = queue_arn(&clients, &dlq_url).await;
             let redrive = serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count});
             let queue = clients
-                .sqs
+                .sqs()
                 .create_queue()
                 .queue_name(format!("fc-{suffix}-{stage}"))
                 .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
@@ -116,7 +116,7 @@ impl AwsStack {
             )
             .build();
         clients
-            .s3
+            .s3()
             .put_bucket_notification_configuration()
             .bucket(&bucket)
             .notification_configuration(notification)
@@ -126,7 +126,7 @@ impl AwsStack {
 
         let table = format!("fc-idempotency-{suffix}");
         clients
-            .dynamodb
+            .dynamodb()
             .create_table()
             .table_name(&table)
             .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
@@ -150,7 +150,7 @@ impl AwsStack {
 
         let sender = format!("notices-{suffix}@flowcoach.test");
         clients
-            .ses
+            .ses()
             .create_email_identity()
             .email_identity(&sender)
             .send()
@@ -166,14 +166,10 @@ impl AwsStack {
         }
     }
 
-    pub fn stage_queue(&self) -> SqsStageQueue {
-        SqsStageQueue::new(self.clients.sqs.clone(), self.queue_urls.clone())
-    }
-
     /// Receives what is waiting on a queue, as the Lambda event source would.
     pub async fn receive(&self, url: &str) -> Vec<aws_sdk_sqs::types::Message> {
         self.clients
-            .sqs
+            .sqs()
             .receive_message()
             .queue_url(url)
             .max_number_of_messages(10)
@@ -189,7 +185,7 @@ impl AwsStack {
     pub async fn delete(&self, url: &str, message: &aws_sdk_sqs::types::Message) {
         if let Some(handle) = message.receipt_handle() {
             self.clients
-                .sqs
+                .sqs()
                 .delete_message()
                 .queue_url(url)
                 .receipt_handle(handle)
@@ -241,7 +237,7 @@ fn collect_messages(value: &serde_json::Value, into: &mut Vec<serde_json::Value>
 
 async fn queue_arn(clients: &AwsClients, url: &str) -> String {
     clients
-        .sqs
+        .sqs()
         .get_queue_attributes()
         .queue_url(url)
         .attribute_names(QueueAttributeName::QueueArn)

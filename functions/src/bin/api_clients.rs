@@ -1,6 +1,20 @@
-//! Lambda: the `/v1/clients` API resource behind API Gateway.
+//! Lambda: the `/v1/clients` API resource behind API Gateway: idempotent
+//! `POST`s (DynamoDB), no bucket or queue.
+
+use flowcoach_core::api;
+use flowcoach_core::aws::runtime::TranscriptServices;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    flowcoach_functions::run_api(Some("clients")).await
+    flowcoach_functions::run_api(
+        |runtime, auth| {
+            runtime.app_state(
+                auth,
+                TranscriptServices::not_configured(runtime.db.clone()),
+                runtime.idempotency(),
+            )
+        },
+        api::lambda::clients,
+    )
+    .await
 }

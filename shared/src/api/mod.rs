@@ -80,9 +80,23 @@ pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
     ]
 }
 
-/// Builds the authenticated `/v1` API from the given resource routers, plus
-/// health checks and the OpenAPI document.
-pub fn build_router(state: AppState, resources: Vec<OpenApiRouter<AppState>>) -> Router {
+/// What needs no bearer token: the health checks, the OpenAPI document and
+/// the session page. api-docs serves these; the document names every
+/// resource's handlers, so the resource functions leave it out.
+pub fn public_routes() -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(openapi::router())
+        .merge(pages::router())
+}
+
+/// Builds the authenticated `/v1` API from the given resource routers, beside
+/// the given unauthenticated routes.
+pub fn build_router(
+    state: AppState,
+    resources: Vec<OpenApiRouter<AppState>>,
+    public: Router<AppState>,
+) -> Router {
     let mut api = OpenApiRouter::with_openapi(openapi::base());
     for resource in resources {
         api = api.merge(resource);
@@ -99,9 +113,7 @@ pub fn build_router(state: AppState, resources: Vec<OpenApiRouter<AppState>>) ->
         ));
     let limits = state.http.clone();
     let router = Router::new()
-        .merge(health::router())
-        .merge(openapi::router())
-        .merge(pages::router())
+        .merge(public)
         .merge(authenticated)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(idempotency::MAX_POST_BODY))
@@ -114,7 +126,34 @@ pub fn router(state: AppState) -> Router {
     build_router(
         state,
         resource_routers().into_iter().map(|(_, r)| r).collect(),
+        public_routes(),
     )
+}
+
+/// What each API Lambda serves: one function per binary, so that each links
+/// only its own handlers (and, through its state, only its own SDK clients;
+/// ADR 9). API Gateway routes `/v1/<resource>` to its function and everything
+/// public to api-docs.
+pub mod lambda {
+    use axum::Router;
+
+    use super::{build_router, health, public_routes, AppState};
+
+    pub fn me(state: AppState) -> Router {
+        build_router(state, vec![super::me::router()], health::router())
+    }
+
+    pub fn clients(state: AppState) -> Router {
+        build_router(state, vec![super::clients::router()], health::router())
+    }
+
+    pub fn sessions(state: AppState) -> Router {
+        build_router(state, vec![super::sessions::router()], health::router())
+    }
+
+    pub fn docs(state: AppState) -> Router {
+        build_router(state, Vec::new(), public_routes())
+    }
 }
 
 async fn not_found() -> ApiError {

@@ -1,21 +1,24 @@
 //! Wires the AWS adapters into the pipeline and the API: what every Lambda
 //! builds once per cold start.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::adapters::{
     database_config_from_secret, AwsClients, DynamoIdempotencyStore, LogNotifier, S3ObjectStore,
     SesMailer, SqsStageQueue,
 };
+use crate::adapters::not_configured::NoTranscriptServices;
 use crate::adapters::postgres::PgIdempotencyStore;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
 use crate::ai::local::LocalAnalyst;
 use crate::ai::minilm::{self, default_model_dir};
 use crate::api::{AppState, Authenticator};
+use crate::domain::PipelineStage;
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};
-use crate::ports::IdempotencyStore;
+use crate::ports::{IdempotencyStore, ObjectStore, TranscriptUploads};
 use crate::store::{self, Pool};
 
 /// What the environment names.
@@ -28,6 +31,8 @@ pub struct AwsSettings {
     pub ses_configuration_set: Option<String>,
     pub public_url: String,
     pub mail_from: String,
+    /// The stage queues a function sends to (`FLOWCOACH_QUEUE_URL_<STAGE>`).
+    pub queue_urls: HashMap<PipelineStage, String>,
 }
 
 fn required(name: &str) -> anyhow::Result<String> {
@@ -52,6 +57,13 @@ impl AwsSettings {
             // Only the notify function sends mail; it is always given a sender.
             mail_from: optional("FLOWCOACH_MAIL_FROM")
                 .unwrap_or_else(|| "FlowCoach <no-reply@flowcoach.local>".into()),
+            queue_urls: PipelineStage::ALL
+                .into_iter()
+                .filter_map(|stage| {
+                    let name = format!("FLOWCOACH_QUEUE_URL_{}", stage.as_str().to_uppercase());
+                    optional(&name).map(|url| (stage, url))
+                })
+                .collect(),
         })
     }
 }
@@ -61,16 +73,37 @@ pub struct AwsRuntime {
     pub clients: AwsClients,
     pub db: Pool,
     pub settings: AwsSettings,
-    pub objects: Arc<S3ObjectStore>,
-    pub queue: Arc<SqsStageQueue>,
+}
+
+/// The transcript side of the API state: the bucket, the uploads into it and
+/// the chunk queue. Only api-sessions (and the stages) are given them.
+pub struct TranscriptServices {
     pub ingest: Ingest,
-    pub idempotency: Arc<dyn IdempotencyStore>,
+    pub objects: Arc<dyn ObjectStore>,
+    pub uploads: Arc<dyn TranscriptUploads>,
+}
+
+impl TranscriptServices {
+    /// For a function with no bucket and no queues: every use fails, naming what is missing.
+    pub fn not_configured(db: Pool) -> Self {
+        let none = Arc::new(NoTranscriptServices);
+        Self {
+            ingest: Ingest {
+                db,
+                objects: none.clone(),
+                queue: none.clone(),
+            },
+            objects: none.clone(),
+            uploads: none,
+        }
+    }
 }
 
 impl AwsRuntime {
-    /// Everything from the environment: one database connection per container
-    /// (`DATABASE_URL`, or `DATABASE_SECRET_ARN` with `DATABASE_HOST`), the
-    /// clients, the object store and the queues.
+    /// The SDK configuration and one database connection per container
+    /// (`DATABASE_URL`, or `DATABASE_SECRET_ARN` with `DATABASE_HOST`). The
+    /// service clients are made by the methods below, each only where it is
+    /// called, so a function links only the SDK crates it uses (ADR 9).
     pub async fn from_env() -> anyhow::Result<Self> {
         let clients = AwsClients::from_env().await;
         let db = match optional("DATABASE_URL") {
@@ -78,7 +111,7 @@ impl AwsRuntime {
             None => {
                 let secret = required("DATABASE_SECRET_ARN")?;
                 let config = database_config_from_secret(
-                    &clients.secrets,
+                    &clients.secrets(),
                     &secret,
                     optional("DATABASE_HOST").as_deref(),
                 )
@@ -87,52 +120,80 @@ impl AwsRuntime {
             }
         };
         let settings = AwsSettings::from_env()?;
-        let queue = SqsStageQueue::from_env(clients.sqs.clone());
-        Ok(Self::with(clients, db, queue, settings))
+        Ok(Self::with(clients, db, settings))
     }
 
-    pub fn with(
-        clients: AwsClients,
-        db: Pool,
-        queue: SqsStageQueue,
-        settings: AwsSettings,
-    ) -> Self {
-        let objects = Arc::new(S3ObjectStore::new(
-            clients.s3.clone(),
-            settings.bucket.clone(),
-        ));
-        let queue = Arc::new(queue);
-        let idempotency: Arc<dyn IdempotencyStore> = match &settings.idempotency_table {
-            Some(table) => Arc::new(DynamoIdempotencyStore::new(clients.dynamodb.clone(), table)),
-            None => Arc::new(PgIdempotencyStore { db: db.clone() }),
-        };
-        let ingest = Ingest {
-            db: db.clone(),
-            objects: objects.clone(),
-            queue: queue.clone(),
-        };
+    pub fn with(clients: AwsClients, db: Pool, settings: AwsSettings) -> Self {
         Self {
             clients,
             db,
             settings,
-            objects,
-            queue,
-            ingest,
-            idempotency,
         }
+    }
+
+    /// The transcript bucket (refusing every call where none was given).
+    pub fn objects(&self) -> Arc<S3ObjectStore> {
+        Arc::new(S3ObjectStore::new(
+            self.clients.s3(),
+            self.settings.bucket.clone(),
+        ))
+    }
+
+    /// The stage queues this function was given the URLs of.
+    pub fn queue(&self) -> Arc<SqsStageQueue> {
+        Arc::new(SqsStageQueue::new(
+            self.clients.sqs(),
+            self.settings.queue_urls.clone(),
+        ))
+    }
+
+    /// The bucket and the chunk queue, for api-sessions and the stages.
+    pub fn transcripts(&self) -> TranscriptServices {
+        let objects = self.objects();
+        TranscriptServices {
+            ingest: Ingest {
+                db: self.db.clone(),
+                objects: objects.clone(),
+                queue: self.queue(),
+            },
+            objects: objects.clone(),
+            uploads: objects,
+        }
+    }
+
+    /// `Idempotency-Key` records in DynamoDB where the function is given the
+    /// table, otherwise in PostgreSQL.
+    pub fn idempotency(&self) -> Arc<dyn IdempotencyStore> {
+        match &self.settings.idempotency_table {
+            Some(table) => Arc::new(DynamoIdempotencyStore::new(self.clients.dynamodb(), table)),
+            None => self.idempotency_in_database(),
+        }
+    }
+
+    /// For functions with no `POST` route: any record goes to PostgreSQL, and
+    /// no DynamoDB code is linked.
+    pub fn idempotency_in_database(&self) -> Arc<dyn IdempotencyStore> {
+        Arc::new(PgIdempotencyStore {
+            db: self.db.clone(),
+        })
     }
 
     /// The stage functions' pipeline. Only they build one, so an API
     /// function links no analyser, mailer or model code.
-    pub fn pipeline(&self, analyst: Arc<dyn Analyst>, embedder: Arc<dyn Embedder>) -> Pipeline {
+    pub fn pipeline(
+        &self,
+        transcripts: &TranscriptServices,
+        analyst: Arc<dyn Analyst>,
+        embedder: Arc<dyn Embedder>,
+    ) -> Pipeline {
         Pipeline {
             db: self.db.clone(),
-            objects: self.objects.clone(),
-            queue: self.queue.clone(),
+            objects: transcripts.objects.clone(),
+            queue: transcripts.ingest.queue.clone(),
             analyst,
             embedder,
             mailer: Arc::new(SesMailer::new(
-                self.clients.ses.clone(),
+                self.clients.ses(),
                 self.settings.ses_configuration_set.clone(),
             )),
             notifier: Arc::new(LogNotifier),
@@ -145,22 +206,38 @@ impl AwsRuntime {
 
     /// The pipeline a stage Lambda runs: the local analyser and the model
     /// this build links (none outside stage-embed: `minilm::embedder`).
-    pub fn stage_pipeline(&self) -> Pipeline {
+    pub fn stage_pipeline(&self, transcripts: &TranscriptServices) -> Pipeline {
         self.pipeline(
+            transcripts,
             Arc::new(LocalAnalyst),
             minilm::embedder(default_model_dir()),
         )
     }
 
-    pub fn app_state(&self, auth: Arc<dyn Authenticator>) -> AppState {
+    pub fn app_state(
+        &self,
+        auth: Arc<dyn Authenticator>,
+        transcripts: TranscriptServices,
+        idempotency: Arc<dyn IdempotencyStore>,
+    ) -> AppState {
         AppState {
             db: self.db.clone(),
-            ingest: self.ingest.clone(),
-            objects: self.objects.clone(),
+            ingest: transcripts.ingest,
+            objects: transcripts.objects,
             auth,
-            idempotency: self.idempotency.clone(),
-            uploads: self.objects.clone(),
+            idempotency,
+            uploads: transcripts.uploads,
             http: crate::api::HttpLimits::default(),
         }
+    }
+
+    /// For an API function that has no `POST` route and serves no
+    /// transcripts (api-me, api-docs): the database and the caller only.
+    pub fn database_only_app_state(&self, auth: Arc<dyn Authenticator>) -> AppState {
+        self.app_state(
+            auth,
+            TranscriptServices::not_configured(self.db.clone()),
+            self.idempotency_in_database(),
+        )
     }
 }

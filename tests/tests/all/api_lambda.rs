@@ -1,7 +1,8 @@
 //! The API Lambdas answer API Gateway v2 events (from `events/`) exactly as
 //! the local server answers the same requests.
 
-use flowcoach_core::api::{build_router, resource_routers, AppState};
+use axum::Router;
+use flowcoach_core::api::{lambda, AppState};
 use flowcoach_core::aws::adapters::CognitoClaims;
 use flowcoach_core::store;
 use flowcoach_tests::fixtures::workspace_root;
@@ -63,11 +64,20 @@ fn normalise(value: &Value) -> Value {
     }
 }
 
-/// Which Lambda serves a path (one per resource; `None` is api-docs).
-fn resource_of(path: &str) -> Option<&'static str> {
-    ["me", "clients", "sessions"]
+type LambdaRouter = fn(AppState) -> Router;
+
+/// The router of the Lambda that serves a path, as API Gateway routes it:
+/// `/v1/<resource>` to its own function, everything else to api-docs.
+fn function_for(path: &str) -> LambdaRouter {
+    let functions: [(&str, LambdaRouter); 3] = [
+        ("me", lambda::me),
+        ("clients", lambda::clients),
+        ("sessions", lambda::sessions),
+    ];
+    functions
         .into_iter()
-        .find(|r| path.starts_with(&format!("/v1/{r}")))
+        .find(|(resource, _)| path.starts_with(&format!("/v1/{resource}")))
+        .map_or(lambda::docs, |(_, function)| function)
 }
 
 /// The API as a Lambda container runs it: Cognito claims for identity and a
@@ -81,13 +91,7 @@ fn lambda_state(app: &TestApp) -> AppState {
 }
 
 async fn via_lambda(state: &AppState, request: lambda_http::Request) -> (u16, Value) {
-    let resource = resource_of(request.uri().path());
-    let routers = resource_routers()
-        .into_iter()
-        .filter(|(name, _)| Some(*name) == resource)
-        .map(|(_, r)| r)
-        .collect();
-    let app = build_router(state.clone(), routers);
+    let app = function_for(request.uri().path())(state.clone());
     let (parts, body) = request.into_parts();
     let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
     let response = app.oneshot(request).await.expect("router answers");

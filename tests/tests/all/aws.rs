@@ -7,7 +7,7 @@ use std::time::Duration;
 use flowcoach_core::ai::analyst::Analyst;
 use flowcoach_core::ai::local::LocalAnalyst;
 use flowcoach_core::aws::lambda::stage::StageHandler;
-use flowcoach_core::aws::runtime::{AwsRuntime, AwsSettings};
+use flowcoach_core::aws::runtime::{AwsRuntime, AwsSettings, TranscriptServices};
 use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress, PipelineStage};
 use flowcoach_core::pipeline::Pipeline;
 use flowcoach_core::ports::ObjectStore;
@@ -22,6 +22,7 @@ use crate::support::FlakyAnalyst;
 struct Harness {
     stack: AwsStack,
     runtime: AwsRuntime,
+    transcripts: TranscriptServices,
     pipeline: Pipeline,
     db: TestDb,
     max_receive_count: u32,
@@ -37,20 +38,18 @@ impl Harness {
             ses_configuration_set: None,
             public_url: "https://app.flowcoach.test".into(),
             mail_from: stack.sender.clone(),
+            queue_urls: stack.queue_urls.clone(),
         };
         // One connection, as in a Lambda container: code that holds a
         // connection while asking for another fails here.
         let lambda_pool = store::connect(&db.url, 1).unwrap();
-        let runtime = AwsRuntime::with(
-            stack.clients.clone(),
-            lambda_pool,
-            stack.stage_queue(),
-            settings,
-        );
-        let pipeline = runtime.pipeline(analyst, shared_model());
+        let runtime = AwsRuntime::with(stack.clients.clone(), lambda_pool, settings);
+        let transcripts = runtime.transcripts();
+        let pipeline = runtime.pipeline(&transcripts, analyst, shared_model());
         Self {
             stack,
             runtime,
+            transcripts,
             pipeline,
             db,
             max_receive_count,
@@ -106,7 +105,7 @@ impl Harness {
                 }
                 let handler = StageHandler {
                     pipeline: &self.pipeline,
-                    ingest: &self.runtime.ingest,
+                    ingest: &self.transcripts.ingest,
                     stage,
                     max_receive_count: self.max_receive_count,
                     stage_timeout: Duration::from_secs(120),
@@ -139,7 +138,7 @@ impl Harness {
             .expect("an S3 notification arrived");
         self.stack
             .clients
-            .sqs
+            .sqs()
             .send_message()
             .queue_url(&self.stack.queue_urls[&PipelineStage::Chunk])
             .message_body(notification)
@@ -187,7 +186,7 @@ async fn a_transcript_put_in_the_bucket_flows_through_every_stage_to_ready_and_a
     // A key with a space and parentheses arrives URL-encoded in the notification.
     let key = format!("transcripts/{coach}/Monday check-in (1).vtt");
     harness
-        .runtime
+        .transcripts
         .objects
         .put(&key, shared_transcript("s01.vtt"), "text/vtt")
         .await
@@ -230,7 +229,7 @@ async fn an_oversize_object_in_the_bucket_is_refused_unread_with_its_reason_once
     let line = "Dana Whitfield: And how did that feel for you this week?\n";
     let big = line.repeat(4 * 1024 * 1024 / line.len() + 1).into_bytes();
     harness
-        .runtime
+        .transcripts
         .objects
         .put(&key, big, "text/plain")
         .await
@@ -266,7 +265,7 @@ async fn a_poison_message_ends_in_the_dlq_and_the_session_shows_failed_with_stag
     let harness = Harness::new(FlakyAnalyst::broken(), 2).await;
     let coach = harness.coach_with_client().await;
     harness
-        .runtime
+        .transcripts
         .objects
         .put(
             &format!("transcripts/{coach}/s03.srt"),
@@ -310,7 +309,7 @@ async fn a_poison_message_ends_in_the_dlq_and_the_session_shows_failed_with_stag
 #[tokio::test]
 async fn s3_adapter_deletes_every_version_and_presigns_uploads() {
     let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
-    let s3 = &harness.stack.clients.s3;
+    let s3 = harness.stack.clients.s3();
     s3.put_bucket_versioning()
         .bucket(&harness.stack.bucket)
         .versioning_configuration(
@@ -321,7 +320,7 @@ async fn s3_adapter_deletes_every_version_and_presigns_uploads() {
         .send()
         .await
         .unwrap();
-    let objects = &harness.runtime.objects;
+    let objects = harness.runtime.objects();
     objects
         .put("exports/a/b.zip", b"one".to_vec(), "application/zip")
         .await
@@ -369,7 +368,7 @@ async fn dynamodb_idempotency_records_replay_refuse_mismatches_and_expire_in_cod
     use flowcoach_core::ports::IdempotencyStore;
     let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
     let store = flowcoach_core::aws::adapters::DynamoIdempotencyStore::new(
-        harness.stack.clients.dynamodb.clone(),
+        harness.stack.clients.dynamodb().clone(),
         &harness.stack.table,
     );
     let coach = CoachId(uuid::Uuid::new_v4());
@@ -409,7 +408,7 @@ async fn dynamodb_idempotency_records_replay_refuse_mismatches_and_expire_in_cod
     harness
         .stack
         .clients
-        .dynamodb
+        .dynamodb()
         .update_item()
         .table_name(&harness.stack.table)
         .key(

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use axum::routing::get;
-use flowcoach_core::api::{build_router, resource_routers};
+use flowcoach_core::api::{build_router, public_routes, resource_routers};
 use flowcoach_core::config::HttpSettings;
 use flowcoach_core::store;
 use flowcoach_tests::{TestApp, TestAppOptions};
@@ -347,7 +347,7 @@ async fn a_panicking_handler_answers_500_problem_json_and_the_api_keeps_serving(
             ""
         }),
     ));
-    let router = build_router(app.runtime.app_state(), resources);
+    let router = build_router(app.runtime.app_state(), resources, public_routes());
     let request = |path: &str| {
         axum::http::Request::get(path)
             .header("authorization", format!("Bearer {token}"))
@@ -383,6 +383,7 @@ async fn an_unreachable_database_answers_503_without_its_error_text() {
     let router = build_router(
         state,
         resource_routers().into_iter().map(|(_, r)| r).collect(),
+        public_routes(),
     );
     let response = router
         .oneshot(
@@ -464,7 +465,7 @@ async fn a_request_that_runs_too_long_answers_503_problem_json() {
             "too late"
         }),
     ));
-    let router = build_router(state, resources);
+    let router = build_router(state, resources, public_routes());
     let response = router
         .oneshot(
             axum::http::Request::get("/v1/slow")

@@ -1,6 +1,7 @@
 //! AWS adapters: S3, SQS, SESv2 and DynamoDB behind the same ports as the
-//! local ones, and the API's callers from Cognito's claims. Clients are built once per cold start from the standard AWS
-//! environment, so `AWS_ENDPOINT_URL` points them at an emulator.
+//! local ones, and the API's callers from Cognito's claims. The SDK
+//! configuration is loaded once per cold start from the standard AWS
+//! environment, so `AWS_ENDPOINT_URL` points every client at an emulator.
 
 mod cognito;
 mod database;
@@ -18,14 +19,14 @@ pub use s3_object_store::{PresignedRequest, S3ObjectStore};
 pub use ses_mailer::SesMailer;
 pub use sqs_queue::SqsStageQueue;
 
-/// Every SDK client FlowCoach uses, sharing one loaded configuration.
+/// The SDK configuration a cold start loads once, and the clients made from
+/// it. A function makes only the clients it calls for, so a release build
+/// links only those services' SDK crates (ADR 9): `migrate` has only Secrets
+/// Manager, the API functions other than api-sessions no S3 or SQS.
 #[derive(Clone, Debug)]
 pub struct AwsClients {
-    pub s3: aws_sdk_s3::Client,
-    pub sqs: aws_sdk_sqs::Client,
-    pub ses: aws_sdk_sesv2::Client,
-    pub dynamodb: aws_sdk_dynamodb::Client,
-    pub secrets: aws_sdk_secretsmanager::Client,
+    shared: aws_config::SdkConfig,
+    s3_path_style: bool,
 }
 
 impl AwsClients {
@@ -40,16 +41,33 @@ impl AwsClients {
     }
 
     pub fn from_config(shared: &aws_config::SdkConfig, s3_path_style: bool) -> Self {
-        let s3_config = aws_sdk_s3::config::Builder::from(shared)
-            .force_path_style(s3_path_style)
-            .build();
         Self {
-            s3: aws_sdk_s3::Client::from_conf(s3_config),
-            sqs: aws_sdk_sqs::Client::new(shared),
-            ses: aws_sdk_sesv2::Client::new(shared),
-            dynamodb: aws_sdk_dynamodb::Client::new(shared),
-            secrets: aws_sdk_secretsmanager::Client::new(shared),
+            shared: shared.clone(),
+            s3_path_style,
         }
+    }
+
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.shared)
+            .force_path_style(self.s3_path_style)
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    pub fn sqs(&self) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.shared)
+    }
+
+    pub fn ses(&self) -> aws_sdk_sesv2::Client {
+        aws_sdk_sesv2::Client::new(&self.shared)
+    }
+
+    pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.shared)
+    }
+
+    pub fn secrets(&self) -> aws_sdk_secretsmanager::Client {
+        aws_sdk_secretsmanager::Client::new(&self.shared)
     }
 }
 

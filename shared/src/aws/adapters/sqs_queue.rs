@@ -19,21 +19,6 @@ impl SqsStageQueue {
     pub fn new(client: aws_sdk_sqs::Client, urls: HashMap<PipelineStage, String>) -> Self {
         Self { client, urls }
     }
-
-    /// Reads `FLOWCOACH_QUEUE_URL_CHUNK`, `…_ANALYSE`, `…_EMBED`, `…_NOTIFY` where set.
-    pub fn from_env(client: aws_sdk_sqs::Client) -> Self {
-        let urls = PipelineStage::ALL
-            .into_iter()
-            .filter_map(|stage| {
-                let name = format!("FLOWCOACH_QUEUE_URL_{}", stage.as_str().to_uppercase());
-                std::env::var(name)
-                    .ok()
-                    .filter(|url| !url.is_empty())
-                    .map(|url| (stage, url))
-            })
-            .collect();
-        Self::new(client, urls)
-    }
 }
 
 fn string_attribute(value: &str) -> Result<MessageAttributeValue, QueueError> {
