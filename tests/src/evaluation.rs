@@ -76,6 +76,13 @@ pub struct LabelledRisk {
     pub client: String,
     pub kind: String,
     pub quote: String,
+    /// The analyser's category id (`self_harm`, `medical_red_flag`, …). Where
+    /// a label names one, a flag matches only in that category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// `urgent` or `watch`, where the label says.
+    #[serde(default)]
+    pub severity: Option<String>,
 }
 
 pub fn parse_labels(json: &str) -> Result<LabelFile, serde_json::Error> {
@@ -176,6 +183,47 @@ pub fn evaluate_against_labels<E: fmt::Display>(
     Ok(report)
 }
 
+/// A folder of labelled sessions: `labels.json` beside `transcripts/`.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    /// How reports name it: `fixtures`, `tuning`, `held-out`.
+    pub name: &'static str,
+    pub dir: std::path::PathBuf,
+    pub labels: LabelFile,
+}
+
+impl Corpus {
+    pub fn load(name: &'static str, dir: std::path::PathBuf) -> Result<Self, String> {
+        let path = dir.join("labels.json");
+        let json = std::fs::read_to_string(&path)
+            .map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let labels = parse_labels(&json).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Self { name, dir, labels })
+    }
+
+    /// The shared fixtures, the tuning half and the held-out half, in that order.
+    pub fn all() -> Result<Vec<Self>, String> {
+        let own = crate::fixtures::workspace_root().join("tests/data/analysis");
+        Ok(vec![
+            Self::load("fixtures", crate::fixtures::shared_fixtures())?,
+            Self::load("tuning", own.join("tuning"))?,
+            Self::load("held-out", own.join("held-out"))?,
+        ])
+    }
+
+    /// A session's transcript, parsed by the product parser.
+    pub fn transcript(&self, session: &LabelledSession) -> Result<Transcript, String> {
+        let path = self.dir.join("transcripts").join(&session.file);
+        let bytes = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        transcript::parse(&bytes, Some(&session.file)).map_err(|e| format!("{}: {e}", session.file))
+    }
+
+    /// The local analyser on every session, scored.
+    pub fn evaluate(&self, template: &FollowUpTemplate) -> Result<Report, String> {
+        evaluate_against_labels(&self.labels, template, |session| self.transcript(session))
+    }
+}
+
 /// True positives, false positives and false negatives.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -204,6 +252,16 @@ impl Counts {
         }
     }
 
+    /// The harmonic mean of precision and recall.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+
     pub fn add(&mut self, other: Counts) {
         self.true_positives += other.true_positives;
         self.false_positives += other.false_positives;
@@ -224,6 +282,10 @@ pub struct SessionScore {
     pub retracted_extracted: Vec<String>,
     pub false_positives_flagged: Vec<String>,
     pub urgent_missed: Vec<String>,
+    /// Flags raised in a session whose labels hold no risk at all.
+    pub flags_without_risk: usize,
+    pub missed_risks: Vec<String>,
+    pub extra_risks: Vec<String>,
 }
 
 pub fn score_session(session: &LabelledSession, analysis: &Analysis) -> SessionScore {
@@ -292,6 +354,12 @@ pub fn score_session(session: &LabelledSession, analysis: &Analysis) -> SessionS
             }
             None => {
                 score.risks.false_negatives += 1;
+                score.missed_risks.push(format!(
+                    "{} {}: {}",
+                    label.client,
+                    label.category.as_deref().unwrap_or(&label.kind),
+                    label.quote
+                ));
                 if is_urgent_label(label) {
                     score.urgent_missed.push(label.quote.clone());
                 }
@@ -299,6 +367,17 @@ pub fn score_session(session: &LabelledSession, analysis: &Analysis) -> SessionS
         }
     }
     score.risks.false_positives = flag_used.iter().filter(|used| !**used).count();
+    for (flag, used) in analysis.risk_flags.iter().zip(&flag_used) {
+        if !used {
+            score.extra_risks.push(format!(
+                "{} {} ({:?}): {}",
+                flag.speaker, flag.category, flag.severity, flag.quote
+            ));
+        }
+    }
+    if session.risk_flags.is_empty() {
+        score.flags_without_risk = analysis.risk_flags.len();
+    }
     for phrase in session.risk_false_positives.iter().filter_map(phrase_of) {
         if analysis
             .risk_flags
@@ -330,6 +409,9 @@ fn risk_matches(flag: &RiskFlag, label: &LabelledRisk) -> bool {
     if !same_person(&flag.speaker, &label.client) {
         return false;
     }
+    if let Some(category) = &label.category {
+        return flag.category == *category;
+    }
     let category: BTreeSet<String> = words(&flag.category.replace('_', " "))
         .into_iter()
         .collect();
@@ -338,6 +420,9 @@ fn risk_matches(flag: &RiskFlag, label: &LabelledRisk) -> bool {
 }
 
 fn is_urgent_label(label: &LabelledRisk) -> bool {
+    if let Some(severity) = &label.severity {
+        return severity == "urgent";
+    }
     let kind = label.kind.to_lowercase();
     kind.contains("self") || kind.contains("suicid") || kind.contains("crisis")
 }
@@ -476,6 +561,15 @@ impl Report {
             .collect()
     }
 
+    /// Sessions labelled free of risk in which something was flagged.
+    pub fn false_positive_sessions(&self) -> Vec<String> {
+        self.sessions
+            .iter()
+            .filter(|s| s.flags_without_risk > 0)
+            .map(|s| s.session.clone())
+            .collect()
+    }
+
     pub fn urgent_missed(&self) -> Vec<String> {
         self.sessions
             .iter()
@@ -484,12 +578,14 @@ impl Report {
     }
 }
 
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Report {
+    /// Per session: the counts, and what was missed or extra, quoting the
+    /// transcript. Never for the held-out half, whose words must stay unread.
+    pub fn details(&self) -> String {
+        let mut out = String::new();
         for s in &self.sessions {
-            writeln!(
-                f,
-                "{}: commitments tp={} fp={} fn={} due_ok={} | risks tp={} fp={} fn={}",
+            out.push_str(&format!(
+                "{}: commitments tp={} fp={} fn={} due_ok={} | risks tp={} fp={} fn={}\n",
                 s.session,
                 s.commitments.true_positives,
                 s.commitments.false_positives,
@@ -498,20 +594,34 @@ impl fmt::Display for Report {
                 s.risks.true_positives,
                 s.risks.false_positives,
                 s.risks.false_negatives
-            )?;
+            ));
             for missed in &s.missed_labels {
-                writeln!(f, "    missed: {missed}")?;
+                out.push_str(&format!("    missed: {missed}\n"));
             }
             for extra in &s.unmatched_predictions {
-                writeln!(f, "    extra:  {extra}")?;
+                out.push_str(&format!("    extra:  {extra}\n"));
+            }
+            for missed in &s.missed_risks {
+                out.push_str(&format!("    missed risk: {missed}\n"));
+            }
+            for extra in &s.extra_risks {
+                out.push_str(&format!("    extra risk:  {extra}\n"));
             }
         }
+        out
+    }
+}
+
+/// The totals only: figures, no transcript words.
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (c, r) = (self.commitments(), self.risks());
         writeln!(
             f,
-            "commitments: precision {:.2} recall {:.2} (due dates right on {:.0}% of matches)",
+            "commitments: precision {:.2} recall {:.2} F1 {:.2} (due dates right on {:.0}% of matches)",
             c.precision(),
             c.recall(),
+            c.f1(),
             self.due_accuracy() * 100.0
         )?;
         writeln!(
@@ -522,9 +632,10 @@ impl fmt::Display for Report {
         )?;
         write!(
             f,
-            "retracted extracted: {} | false positives flagged: {} | urgent missed: {}",
+            "retracted extracted: {} | look-alikes flagged: {} | sessions without risk flagged: {} | urgent missed: {}",
             self.retracted_extracted().len(),
             self.false_positives_flagged().len(),
+            self.false_positive_sessions().len(),
             self.urgent_missed().len()
         )
     }

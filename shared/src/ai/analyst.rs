@@ -77,6 +77,10 @@ pub struct Commitment {
     pub client_id: Option<Uuid>,
     pub text: String,
     pub due: Option<NaiveDate>,
+    /// How often it repeats, as said ("every Monday before my shifts"): a
+    /// recurring commitment has no single due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
     /// The transcript words the commitment was taken from.
     pub quote: String,
 }

@@ -46,7 +46,7 @@ fn fixture_precision_and_recall_floors() {
         transcript::parse(&shared_transcript(&session.file), Some(&session.file))
     })
     .expect("evaluation runs");
-    eprintln!("{report}");
+    eprintln!("{}{report}", report.details());
     if std::env::var_os("FLOWCOACH_SHOW_ANALYSES").is_some() {
         for (id, analysis) in fixture_analyses(&labels) {
             eprintln!(

@@ -1,5 +1,6 @@
 //! End-to-end and cross-crate tests, one binary (one link) for all of them.
 
+mod analysis_corpus;
 mod analysis_fixtures;
 mod api;
 mod api_lambda;

@@ -11,7 +11,7 @@ use regex::Regex;
 
 use crate::ai::analyst::{AnalysisRequest, Commitment};
 
-use super::due_dates::resolve_due;
+use super::due_dates::{recurrence, resolve_due};
 use super::participants::{Person, Roster};
 use super::phrasing::{action_phrase, base_form, base_from_past, Voice};
 use super::retraction::{find_retracted, Retractable};
@@ -225,6 +225,7 @@ pub(crate) fn extract_commitments(request: &AnalysisRequest, roster: &Roster) ->
                         client_id: person.client_id,
                         text: suggestion.action,
                         due: suggestion.due,
+                        recurrence: recurrence(&suggestion.quote),
                         quote: suggestion.quote,
                     },
                     speaker: utterance.speaker.clone(),
@@ -259,6 +260,7 @@ pub(crate) fn extract_commitments(request: &AnalysisRequest, roster: &Roster) ->
                         client_id: person.client_id,
                         text: found.action,
                         due: found.due,
+                        recurrence: recurrence(&sentence[found.clause.clone()]),
                         quote: sentence[found.clause].to_string(),
                     },
                     speaker: utterance.speaker.clone(),

@@ -8,10 +8,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use uuid::Uuid;
 
-use crate::ai::analyst::AnalysisRequest;
+use crate::ai::analyst::{AnalysisRequest, RiskSeverity};
 
 use super::participants::Roster;
-use super::risk::{sentence_cues, SELF_HARM};
+use super::risk::sentence_cues;
 use super::text::{content_words, is_question, pattern, sentence_spans, without_annotations};
 
 pub(crate) static SMALL_TALK: LazyLock<Regex> = LazyLock::new(|| {
@@ -119,9 +119,10 @@ pub(crate) fn scored_sentences(request: &AnalysisRequest, roster: &Roster) -> Ve
             if order <= opening_sentences {
                 score *= 0.7;
             }
-            // Strain signals matter; crisis statements stay in the risk flags.
+            // Strain signals matter; urgent statements stay in the risk flags,
+            // never in a client-facing highlight.
             let cues = sentence_cues(&text);
-            if cues.iter().any(|(category, _, _)| *category == SELF_HARM) {
+            if cues.iter().any(|cue| cue.severity == RiskSeverity::Urgent) {
                 continue;
             }
             if !person.is_coach && !cues.is_empty() {

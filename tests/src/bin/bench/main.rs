@@ -27,9 +27,7 @@ use flowcoach_core::ai::embedder::Embedder;
 use flowcoach_core::ai::minilm::{default_model_dir, MiniLmEmbedder, MODEL_ID};
 use flowcoach_core::store::Executor;
 use flowcoach_core::transcript::{self, spoken_words, Chunk, ChunkConfig, Transcript, Utterance};
-use flowcoach_tests::evaluation::{
-    evaluate_against_labels, parse_labels, Counts, LabelFile, Report,
-};
+use flowcoach_tests::evaluation::{parse_labels, Corpus, Counts, LabelFile, Report};
 use flowcoach_tests::fixtures::{shared_fixtures, workspace_root};
 use serde_json::{json, Value};
 use tokio_postgres::NoTls;
@@ -164,8 +162,8 @@ async fn main() -> Result<()> {
     }
     let (ready, load, costs) = measured?;
 
-    progress("5/5 local analyser against labels.json");
-    let report = evaluate_analyser(&fixtures, &labels)?;
+    progress("5/5 local analyser on the fixtures, the tuning half and the held-out half");
+    let reports = evaluate_analyser()?;
     let lambda = read_lambda_figures()?;
 
     let results = Results {
@@ -175,7 +173,7 @@ async fn main() -> Result<()> {
         load,
         costs,
         lambda,
-        report,
+        reports,
         peak_rss_kib,
     };
     print_table(&bench_transcript, &results);
@@ -191,7 +189,8 @@ struct Results {
     load: LoadBench,
     costs: Vec<CostRun>,
     lambda: Option<LambdaBench>,
-    report: Report,
+    /// Per labelled corpus: `fixtures`, `tuning`, `held-out`.
+    reports: Vec<(&'static str, Report)>,
     /// The server's, after all of the above ran on it.
     peak_rss_kib: Option<u64>,
 }
@@ -674,18 +673,24 @@ pub(crate) async fn drop_database(name: &str, url: &str) -> Result<()> {
 // ---------------------------------------------------------------------------
 // 4. Analyser quality
 
-fn evaluate_analyser(fixtures: &Path, labels: &LabelFile) -> Result<Report> {
+fn evaluate_analyser() -> Result<Vec<(&'static str, Report)>> {
     let template = builtin_follow_up_templates()
         .first()
         .map(BuiltinTemplate::to_follow_up_template)
         .context("FlowCoach has no built-in follow-up template")?;
-    let transcripts = fixtures.join("transcripts");
-    evaluate_against_labels(labels, &template, |session| -> Result<Transcript> {
-        let path = transcripts.join(&session.file);
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        Ok(transcript::parse(&bytes, Some(&session.file))?)
-    })
-    .map_err(|message| anyhow!("evaluating the local analyser: {message}"))
+    Corpus::all()
+        .map_err(|message| anyhow!("loading the labelled corpora: {message}"))?
+        .into_iter()
+        .map(|corpus| {
+            let report = corpus.evaluate(&template).map_err(|message| {
+                anyhow!(
+                    "evaluating the local analyser on {}: {message}",
+                    corpus.name
+                )
+            })?;
+            Ok((corpus.name, report))
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -717,7 +722,7 @@ fn print_table(bench: &BenchTranscript, results: &Results) {
         load,
         costs,
         lambda,
-        report,
+        reports,
         peak_rss_kib,
     } = results;
     let row = |label: &str, value: String| println!("  {label:<28} {value}");
@@ -886,64 +891,47 @@ fn print_table(bench: &BenchTranscript, results: &Results) {
     }
 
     println!();
+    println!("5. local analyser, per labelled corpus (the held-out half is scored, never read)");
     println!(
-        "5. local analyser on labels.json ({} sessions)",
-        report.sessions.len()
+        "  {:<9} {:>8} {:>22} {:>5} {:>5} {:>5} {:>8} {:>13} {:>11} {:>10} {:>9}",
+        "corpus",
+        "sessions",
+        "commitments tp/fp/fn",
+        "P",
+        "R",
+        "F1",
+        "due ok",
+        "risk recall",
+        "risk fp",
+        "look-alike",
+        "retracted"
     );
-    println!(
-        "  {:<8} {:>22} {:>8} {:>16}",
-        "session", "commitments tp/fp/fn", "due ok", "risks tp/fp/fn"
-    );
-    let counts = |c: &Counts| {
-        format!(
-            "{}/{}/{}",
-            c.true_positives, c.false_positives, c.false_negatives
-        )
-    };
-    for session in &report.sessions {
+    for (name, report) in reports {
+        let (commitments, risks) = (report.commitments(), report.risks());
         println!(
-            "  {:<8} {:>22} {:>8} {:>16}",
-            session.session,
-            counts(&session.commitments),
-            session.due_correct,
-            counts(&session.risks)
-        );
-    }
-    let (commitments, risks) = (report.commitments(), report.risks());
-    row(
-        "commitments",
-        format!(
-            "precision {:.2}  recall {:.2}  ({})",
+            "  {:<9} {:>8} {:>22} {:>5.2} {:>5.2} {:>5.2} {:>7.0}% {:>13.2} {:>11} {:>10} {:>9}",
+            name,
+            report.sessions.len(),
+            format!(
+                "{}/{}/{}",
+                commitments.true_positives,
+                commitments.false_positives,
+                commitments.false_negatives
+            ),
             commitments.precision(),
             commitments.recall(),
-            counts(&commitments)
-        ),
-    );
-    row(
-        "due dates right",
-        format!(
-            "{:.0}% of matched commitments",
-            report.due_accuracy() * 100.0
-        ),
-    );
-    row(
-        "risks",
-        format!(
-            "precision {:.2}  recall {:.2}  ({})",
-            risks.precision(),
+            commitments.f1(),
+            report.due_accuracy() * 100.0,
             risks.recall(),
-            counts(&risks)
-        ),
-    );
-    row(
-        "hard rules broken",
-        format!(
-            "retracted extracted {}, false positives flagged {}, urgent missed {}",
-            report.retracted_extracted().len(),
+            format!(
+                "{} ({} sess.)",
+                risks.false_positives,
+                report.false_positive_sessions().len()
+            ),
             report.false_positives_flagged().len(),
-            report.urgent_missed().len()
-        ),
-    );
+            report.retracted_extracted().len()
+        );
+    }
     println!();
 }
 
@@ -963,7 +951,7 @@ fn print_json(results: &Results) -> Result<()> {
         load,
         costs,
         lambda,
-        report,
+        reports,
         peak_rss_kib,
     } = results;
     let counts = |c: Counts| {
@@ -1002,15 +990,25 @@ fn print_json(results: &Results) -> Result<()> {
             "chunks_stored": ready.chunks_stored,
             "drafts": ready.drafts,
         },
-        "analyser": {
-            "sessions": report.sessions.len(),
-            "commitments": counts(report.commitments()),
-            "due_accuracy": report.due_accuracy(),
-            "risks": counts(report.risks()),
-            "retracted_extracted": report.retracted_extracted().len(),
-            "false_positives_flagged": report.false_positives_flagged().len(),
-            "urgent_missed": report.urgent_missed().len(),
-        },
+        "analyser": reports
+            .iter()
+            .map(|(name, report)| {
+                (
+                    name.to_string(),
+                    json!({
+                        "sessions": report.sessions.len(),
+                        "commitments": counts(report.commitments()),
+                        "commitments_f1": report.commitments().f1(),
+                        "due_accuracy": report.due_accuracy(),
+                        "risks": counts(report.risks()),
+                        "sessions_without_risk_flagged": report.false_positive_sessions().len(),
+                        "retracted_extracted": report.retracted_extracted().len(),
+                        "false_positives_flagged": report.false_positives_flagged().len(),
+                        "urgent_missed": report.urgent_missed().len(),
+                    }),
+                )
+            })
+            .collect::<BTreeMap<String, Value>>(),
         "api": {
             "rps": load.rps,
             "seconds": load.seconds,
