@@ -121,6 +121,10 @@ pub struct FollowUpDraft {
     pub template_id: Uuid,
     pub subject: String,
     pub body: String,
+    /// Why this draft must be reviewed before it may be approved (a session
+    /// with an urgent risk flag); approval clears it. Never client words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_reason: Option<String>,
 }
 
 /// The analyst's whole answer for one session.

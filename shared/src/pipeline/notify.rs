@@ -2,6 +2,7 @@
 //! PostgreSQL first, so it is never sent twice) and a live event.
 
 use super::{Begin, Pipeline, StageError, StageOutcome};
+use crate::ai::analyst::RiskSeverity;
 use crate::domain::PipelineStage;
 use crate::ports::{MailError, OutgoingEmail, SessionEvent, SessionEventKind, StageMessage};
 use crate::store::{coaches, emails, follow_ups, sessions, summaries};
@@ -23,11 +24,20 @@ pub(super) async fn run(
         .into_iter()
         .filter(|f| f.generation == message.generation)
         .count();
-    let commitments = summaries::current(&db, message.coach_id, session.id)
-        .await?
-        .map_or(0, |s| s.content.commitments.len());
+    let summary = summaries::current(&db, message.coach_id, session.id).await?;
+    let found = Found {
+        drafts,
+        commitments: summary.as_ref().map_or(0, |s| s.content.commitments.len()),
+        urgent_flags: summary.as_ref().map_or(0, |s| {
+            s.content
+                .risk_flags
+                .iter()
+                .filter(|f| f.severity == RiskSeverity::Urgent)
+                .count()
+        }),
+    };
 
-    let email = ready_email(pipeline, &coach.email, &session, drafts, commitments);
+    let email = ready_email(pipeline, &coach.email, &session, &found);
     let dedup_key = format!("session-ready:{}:{}", session.id, message.generation);
     match emails::claim(&db, message.coach_id, &dedup_key, &email.to, &email.subject).await? {
         emails::Claim::Claimed(email_id) => match pipeline.mailer.send(&email).await {
@@ -86,13 +96,19 @@ pub(super) async fn run(
     Ok(StageOutcome::Completed)
 }
 
+/// What the notice counts.
+struct Found {
+    drafts: usize,
+    commitments: usize,
+    urgent_flags: usize,
+}
+
 /// The coach's notice. Counts and a link only: no client words leave in email.
 fn ready_email(
     pipeline: &Pipeline,
     to: &str,
     session: &sessions::Session,
-    drafts: usize,
-    commitments: usize,
+    found: &Found,
 ) -> OutgoingEmail {
     // A page a person can open in a browser (the API would answer 401).
     let link = format!(
@@ -111,16 +127,30 @@ fn ready_email(
     OutgoingEmail {
         from: pipeline.settings.mail_from.clone(),
         to: to.to_owned(),
-        subject: format!("Your session of {held} is ready"),
+        subject: if found.urgent_flags == 0 {
+            format!("Your session of {held} is ready")
+        } else {
+            format!("Needs attention: your session of {held} is ready")
+        },
         // Lines stay under 76 characters so the text (and the link) is sent as
         // plain 7-bit mail rather than quoted-printable.
         text_body: format!(
             "Hello,\n\nFlowCoach has finished processing your session of\n{held}.\n\n\
-             It found {} and prepared\n{} for you to review.\n\n\
+             {attention}It found {} and prepared\n{} for you to review.\n\n\
              Open the session:\n{link}\n\n\
              Nothing is sent to your clients until you approve it.\n\n-- FlowCoach\n",
-            plural(commitments, "commitment", "commitments"),
-            plural(drafts, "follow-up draft", "follow-up drafts"),
+            plural(found.commitments, "commitment", "commitments"),
+            plural(found.drafts, "follow-up draft", "follow-up drafts"),
+            attention = if found.urgent_flags == 0 {
+                String::new()
+            } else {
+                format!(
+                    "NEEDS YOUR ATTENTION: {} in this session.\n\
+                     Every draft is held for your review until you have\n\
+                     read the flags.\n\n",
+                    plural(found.urgent_flags, "urgent risk flag", "urgent risk flags")
+                )
+            },
         ),
     }
 }

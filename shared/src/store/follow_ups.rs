@@ -22,6 +22,10 @@ pub struct FollowUpView {
     pub body: String,
     pub template_id: Option<Uuid>,
     pub generation: i32,
+    /// Set while the draft must be reviewed before it may be approved.
+    pub needs_review: bool,
+    /// Why (counts and categories, never client words).
+    pub review_reason: Option<String>,
     pub scheduled_at: Option<DateTime<Utc>>,
     pub sent_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -40,9 +44,9 @@ pub async fn insert_ai_draft(
     let id = new_id();
     let inserted = db
         .exec(
-            "INSERT INTO follow_ups (id, coach_id, session_id, client_id, generation, template_id, current_version)
-             VALUES ($1, $2, $3, $4, $5, $6, 1) ON CONFLICT (session_id, client_id, generation) DO NOTHING",
-            &[&id, &coach.0, &session, &draft.client_id, &generation, &draft.template_id],
+            "INSERT INTO follow_ups (id, coach_id, session_id, client_id, generation, template_id, current_version, review_reason)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (session_id, client_id, generation) DO NOTHING",
+            &[&id, &coach.0, &session, &draft.client_id, &generation, &draft.template_id, &draft.review_reason],
         )
         .await?;
     if inserted == 0 {
@@ -82,7 +86,7 @@ pub async fn list_for_session(
     let rows = db
         .fetch_all(
             "SELECT f.id, f.session_id, f.client_id, c.name, f.status::text AS status, f.current_version, v.source::text AS source, v.subject, v.body,
-                    f.template_id, f.generation, f.scheduled_at, f.sent_at, f.created_at, f.updated_at
+                    f.template_id, f.generation, f.scheduled_at, f.sent_at, f.created_at, f.updated_at, f.review_reason
                FROM follow_ups f
                JOIN follow_up_versions v ON v.follow_up_id = f.id AND v.version = f.current_version
                JOIN clients c ON c.coach_id = f.coach_id AND c.id = f.client_id
@@ -109,6 +113,8 @@ pub async fn list_for_session(
             sent_at: r.get(12),
             created_at: r.get(13),
             updated_at: r.get(14),
+            needs_review: r.get::<_, Option<String>>(15).is_some(),
+            review_reason: r.get(15),
         })
         .collect())
 }

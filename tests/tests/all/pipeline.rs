@@ -115,6 +115,112 @@ async fn an_uploaded_transcript_ends_ready_with_summary_commitments_and_one_draf
     assert!(!html.contains("Tobias") && !html.contains("phone booth"));
 }
 
+/// A group session in which one member describes a physical emergency and
+/// another only jokes: every draft is held, the member at risk gets the
+/// careful note, and the coach's notice counts the flag without quoting.
+#[tokio::test]
+async fn an_urgent_flag_holds_every_draft_and_the_notice_counts_it() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.coach("ines@example.com", "Ines Carvalho").await;
+    let rafael = app
+        .create_client(&token, "Rafael Duarte", "rafael@example.com")
+        .await;
+    let noor = app
+        .create_client(&token, "Noor Haddad", "noor@example.com")
+        .await;
+    let session = app
+        .create_session(
+            &token,
+            "Running group",
+            HELD_AT,
+            &[(&rafael, Some("Rafael")), (&noor, Some("Noor"))],
+        )
+        .await;
+    let transcript = "\
+Ines: Welcome back, both of you. How did the week go?
+Rafael: Not great. On Thursday's hill run I had a heavy pressure across my chest that spread into my left arm, and I had to sit on the kerb.
+Ines: Is it happening now?
+Rafael: No, it stopped after ten minutes. It came back on the stairs this morning though.
+Ines: Rafael, that needs a doctor today. Will you call your surgery once we hang up?
+Rafael: Yes, I'll call them once we hang up.
+Noor: This heat is killing me on the long runs, honestly.
+Noor: I'll send you both the route for Saturday by Friday.
+Ines: Thank you, Noor. I'll check in with each of you tomorrow.
+";
+    let (status, body) = app
+        .upload(
+            &token,
+            &session,
+            "running-group.txt",
+            transcript.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let settled = app.wait_until_settled(&token, &session, SETTLE).await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+
+    let (_, summary) = app
+        .get(&token, &format!("/v1/sessions/{session}/summary"))
+        .await;
+    let flags = summary["content"]["risk_flags"].as_array().unwrap();
+    assert_eq!(flags.len(), 1, "{flags:#?}");
+    assert_eq!(flags[0]["category"], "medical_red_flag");
+    assert_eq!(flags[0]["severity"], "urgent");
+    assert_eq!(flags[0]["client_id"], rafael.as_str());
+    assert!(flags[0]["guidance"]
+        .as_str()
+        .unwrap()
+        .contains("emergency services"));
+
+    let (_, drafts) = app
+        .get(&token, &format!("/v1/sessions/{session}/follow-ups"))
+        .await;
+    let drafts = drafts["items"].as_array().unwrap();
+    assert_eq!(drafts.len(), 2);
+    for draft in drafts {
+        assert_eq!(draft["needs_review"], true, "{draft}");
+        let reason = draft["review_reason"].as_str().unwrap();
+        assert!(reason.contains("1 urgent risk flag"), "{reason}");
+        assert!(
+            !reason.contains("chest") && !reason.contains("Rafael"),
+            "{reason}"
+        );
+    }
+    let careful = drafts
+        .iter()
+        .find(|d| d["client_id"] == rafael.as_str())
+        .unwrap();
+    let careful_body = careful["body"].as_str().unwrap();
+    assert!(
+        careful_body.contains("emergency services"),
+        "{careful_body}"
+    );
+    assert!(
+        !careful_body.contains("chest"),
+        "quotes nothing: {careful_body}"
+    );
+    let usual = drafts
+        .iter()
+        .find(|d| d["client_id"] == noor.as_str())
+        .unwrap();
+    assert!(!usual["body"]
+        .as_str()
+        .unwrap()
+        .contains("emergency services"));
+
+    let mails = app.outbox();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("1 urgent risk flag"), "{}", mails[0]);
+    assert!(mails[0].contains("Needs attention"), "{}", mails[0]);
+    for words in ["chest", "Rafael", "Noor", "arm"] {
+        assert!(
+            !mails[0].contains(words),
+            "the notice quotes {words}: {}",
+            mails[0]
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_group_session_gets_one_draft_per_attending_client() {
     let app = TestApp::spawn().await;

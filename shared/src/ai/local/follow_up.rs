@@ -1,12 +1,18 @@
 //! One follow-up draft per attending client: the client's template rendered
 //! in the sandbox with a context holding only that client's commitments (a
 //! group session must never leak one client's commitments to another).
+//!
+//! A session with an urgent risk flag holds every draft for the coach's
+//! review, and the client at risk gets a careful note instead of the
+//! template's upbeat recap: thanks, a promise to be in touch, and where to
+//! turn now, in the words that fit the kind of risk. It quotes nothing.
 
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use crate::ai::analyst::{
-    AnalysisRequest, AnalystError, ClientParticipant, Commitment, FollowUpDraft,
+    AnalysisRequest, AnalystError, ClientParticipant, Commitment, FollowUpDraft, RiskFlag,
+    RiskSeverity,
 };
 use crate::ai::template::render;
 
@@ -27,6 +33,7 @@ pub(crate) fn human_short_date(date: NaiveDate) -> String {
 pub(crate) struct FollowUpInputs<'a> {
     pub themes: &'a [String],
     pub commitments: &'a [Commitment],
+    pub risk_flags: &'a [RiskFlag],
     /// Client-facing highlights per client id.
     pub highlights: &'a [(uuid::Uuid, Vec<String>)],
 }
@@ -36,10 +43,29 @@ pub(crate) fn draft_follow_ups(
     roster: &Roster,
     inputs: &FollowUpInputs<'_>,
 ) -> Result<Vec<FollowUpDraft>, AnalystError> {
+    let urgent: Vec<&RiskFlag> = inputs
+        .risk_flags
+        .iter()
+        .filter(|f| f.severity == RiskSeverity::Urgent)
+        .collect();
+    let review_reason = review_reason(&urgent);
     request
         .clients
         .iter()
         .map(|client| {
+            let at_risk: Vec<&str> = urgent
+                .iter()
+                .filter(|f| f.client_id == Some(client.client_id))
+                .map(|f| f.category.as_str())
+                .collect();
+            if !at_risk.is_empty() {
+                return Ok(careful_draft(
+                    request,
+                    client,
+                    &at_risk,
+                    review_reason.clone(),
+                ));
+            }
             let context = client_context(request, roster, client, inputs);
             let subject = render(&client.template.subject, &context).map_err(|e| {
                 AnalystError::Permanent(format!(
@@ -58,9 +84,81 @@ pub(crate) fn draft_follow_ups(
                 template_id: client.template.id,
                 subject: subject.lines().next().unwrap_or("").trim().to_string(),
                 body: tidy_body(&body),
+                review_reason: review_reason.clone(),
             })
         })
         .collect()
+}
+
+/// Why every draft of the session waits for the coach: counts and
+/// categories, never what anyone said.
+fn review_reason(urgent: &[&RiskFlag]) -> Option<String> {
+    if urgent.is_empty() {
+        return None;
+    }
+    let mut categories: Vec<String> = urgent
+        .iter()
+        .map(|f| f.category.replace('_', " "))
+        .collect();
+    categories.dedup();
+    Some(format!(
+        "This session raised {} ({}). Read the risk flags and act on them before sending anything.",
+        if urgent.len() == 1 {
+            "1 urgent risk flag".to_string()
+        } else {
+            format!("{} urgent risk flags", urgent.len())
+        },
+        categories.join(", ")
+    ))
+}
+
+/// The note for a client with an urgent flag: no recap, no commitments, no
+/// quotes; where to turn, in the words that fit the risk.
+fn careful_draft(
+    request: &AnalysisRequest,
+    client: &ClientParticipant,
+    categories: &[&str],
+    review_reason: Option<String>,
+) -> FollowUpDraft {
+    let first = if client.first_name.trim().is_empty() {
+        first_name(&client.full_name).to_string()
+    } else {
+        client.first_name.clone()
+    };
+    let signature = if request.coach_signature.trim().is_empty() {
+        &request.coach_name
+    } else {
+        &request.coach_signature
+    };
+    let medical = categories.contains(&super::risk::MEDICAL_RED_FLAG);
+    let someone_else = categories
+        .iter()
+        .any(|c| *c == super::risk::SAFEGUARDING || *c == super::risk::HARM_TO_OTHERS);
+    let mut lines = vec![
+        format!("Hi {first},"),
+        String::new(),
+        "Thank you for our conversation today, and for being so open with me about what has been happening. I know it wasn't easy to talk about.".to_string(),
+        String::new(),
+    ];
+    if medical {
+        lines.push("What you described needs a doctor's attention today. If it comes back, or you feel unwell at any point, please call emergency services straight away rather than waiting.".to_string());
+    } else if someone_else {
+        lines.push("Your safety, and the safety of the people around you, matters most. If anyone is in danger right now, please call emergency services. A helpline can also talk things through with you at any hour, in confidence.".to_string());
+    } else {
+        lines.push("If things feel too much at any point, please reach out straight away: call emergency services if you are in danger, or a crisis line to talk to someone now, at any hour. You don't have to wait for our next session.".to_string());
+    }
+    lines.push(String::new());
+    lines.push("I'll be in touch very soon to see how you are.".to_string());
+    lines.push(String::new());
+    lines.push("Warm wishes,".to_string());
+    lines.push(signature.clone());
+    FollowUpDraft {
+        client_id: client.client_id,
+        template_id: client.template.id,
+        subject: "Thank you for today".to_string(),
+        body: lines.join("\n"),
+        review_reason,
+    }
 }
 
 /// The template context for one client. Placeholders are listed in

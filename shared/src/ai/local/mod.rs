@@ -87,6 +87,7 @@ impl LocalAnalyst {
             &FollowUpInputs {
                 themes: &themes,
                 commitments: &commitments,
+                risk_flags: &risk_flags,
                 highlights: &highlights,
             },
         )?;

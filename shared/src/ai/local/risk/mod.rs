@@ -76,38 +76,33 @@ pub(crate) fn detect_risks(request: &AnalysisRequest, roster: &Roster) -> Vec<Ri
             order += 1;
             for found in sentence_cues(sentence) {
                 let key = (person.name.clone(), found.category);
-                let previous = strongest.get(&key).map(|hit| {
-                    (
-                        hit.mentions,
-                        hit.stands_alone,
-                        hit.order,
-                        hit.weight,
-                        hit.severity,
-                    )
+                let previous = strongest.get(&key);
+                let mentions = previous.map_or(0, |hit| hit.mentions) + 1;
+                let stands_alone =
+                    found.stands_alone || previous.is_some_and(|hit| hit.stands_alone);
+                let first_order = previous.map_or(order, |hit| hit.order);
+                let stronger = previous.is_none_or(|hit| {
+                    (found.weight, severity_rank(found.severity))
+                        > (hit.weight, severity_rank(hit.severity))
                 });
-                let mentions = previous.map_or(0, |p| p.0) + 1;
-                let stands_alone = found.stands_alone || previous.is_some_and(|p| p.1);
-                let stronger = previous.is_none_or(|p| {
-                    (found.weight, severity_rank(found.severity)) > (p.3, severity_rank(p.4))
-                });
-                if let (Some(hit), false) = (strongest.get_mut(&key), stronger) {
+                if stronger {
+                    strongest.insert(
+                        key,
+                        Hit {
+                            weight: found.weight,
+                            severity: found.severity,
+                            order: first_order,
+                            quote: sentence.to_string(),
+                            speaker_name: person.name.clone(),
+                            client_id: person.client_id,
+                            stands_alone,
+                            mentions,
+                        },
+                    );
+                } else if let Some(hit) = strongest.get_mut(&key) {
                     hit.mentions = mentions;
                     hit.stands_alone = stands_alone;
-                    continue;
                 }
-                strongest.insert(
-                    key,
-                    Hit {
-                        weight: found.weight,
-                        severity: found.severity,
-                        order: previous.map_or(order, |p| p.2),
-                        quote: sentence.to_string(),
-                        speaker_name: person.name.clone(),
-                        client_id: person.client_id,
-                        stands_alone,
-                        mentions,
-                    },
-                );
             }
         }
     }
