@@ -81,6 +81,11 @@ pub struct Commitment {
     /// recurring commitment has no single due date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<String>,
+    /// For the coach's commitments: the clients it was promised to (every
+    /// attending client when it was made to the group). Each client's
+    /// follow-up holds only the promises made to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Uuid>,
     /// The transcript words the commitment was taken from.
     pub quote: String,
 }

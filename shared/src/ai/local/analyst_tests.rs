@@ -87,8 +87,12 @@ fn group_session_gets_one_draft_per_client_without_leakage() {
         );
         assert!(draft.body.contains("Cora"), "{}", draft.body);
     }
-    assert!(bo_draft.body.contains("Call Bo"), "{}", bo_draft.body);
-    assert!(!alma_draft.body.contains("Call Bo"), "{}", alma_draft.body);
+    assert!(
+        bo_draft.body.contains("Call you on Monday"),
+        "{}",
+        bo_draft.body
+    );
+    assert!(!alma_draft.body.contains("offsite"), "{}", alma_draft.body);
     assert!(alma_draft.body.starts_with("Hi Alma,"));
     assert!(!chen_draft.subject.is_empty());
 }
@@ -142,4 +146,62 @@ fn crisis_in_session_is_urgent_and_in_overview() {
         analysis.overview
     );
     assert!(!analysis.follow_ups[0].body.contains("safety"));
+}
+
+/// Issue 9's group rule, in words no fixture uses: a promise to one member
+/// reaches that member's draft only, addressed to them; a promise to the
+/// whole group reaches every draft; nothing appears twice.
+#[test]
+fn each_members_draft_holds_only_the_promises_made_to_them() {
+    let ines = "Ines Moreau";
+    let tomas = "Tomas Berg";
+    let wren = "Wren Okoye";
+    let request = request_with(
+        &[ines, tomas, wren],
+        &[
+            (COACH_NAME, "Good to see the three of you again."),
+            (ines, "My manager wants the rota redone before the audit."),
+            (
+                COACH_NAME,
+                "I'll ring you on Thursday, Ines, to walk through it.",
+            ),
+            (tomas, "Can I see the template you showed last time?"),
+            (COACH_NAME, "Of course, I'll forward it to you tonight."),
+            (
+                COACH_NAME,
+                "And I'll email all of you the summary sheet by Friday.",
+            ),
+            (
+                COACH_NAME,
+                "I'll send Wren's reference letter to the panel tomorrow.",
+            ),
+        ],
+    );
+    let analysis = LocalAnalyst.analyse_now(&request).expect("analysis");
+    let body_of = |name: &str| {
+        analysis
+            .follow_ups
+            .iter()
+            .find(|d| d.client_id == client_id_of(name))
+            .map(|d| d.body.clone())
+            .expect("a draft for every member")
+    };
+    let (ines_body, tomas_body, wren_body) = (body_of(ines), body_of(tomas), body_of(wren));
+
+    let thursday_call = |body: &str| body.to_lowercase().contains("thursday");
+    assert!(thursday_call(&ines_body), "{ines_body}");
+    assert!(!thursday_call(&tomas_body) && !thursday_call(&wren_body));
+
+    let forward = |body: &str| body.to_lowercase().contains("forward it");
+    assert!(forward(&tomas_body), "{tomas_body}");
+    assert!(!forward(&ines_body) && !forward(&wren_body));
+
+    for body in [&ines_body, &tomas_body, &wren_body] {
+        assert_eq!(body.matches("summary sheet").count(), 1, "{body}");
+    }
+
+    // Addressed to Wren, the promise about her letter reads in the second person.
+    assert!(wren_body.contains("your reference letter"), "{wren_body}");
+    assert!(!wren_body.contains("Wren's"), "{wren_body}");
+    assert!(!ines_body.contains("reference letter") && !tomas_body.contains("reference letter"));
 }

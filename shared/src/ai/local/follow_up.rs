@@ -179,8 +179,13 @@ pub(crate) fn client_context(
         .commitments
         .iter()
         .filter(|c| c.client_id.is_none() && c.owner == request.coach_name)
-        .filter(|c| !mentions_another_client(c, client, roster))
-        .map(commitment_item)
+        .filter(|c| promised_to(c, client, roster))
+        .map(|c| {
+            commitment_item(&Commitment {
+                text: addressed_to(&c.text, client),
+                ..c.clone()
+            })
+        })
         .collect();
     let highlights: Vec<String> = inputs
         .highlights
@@ -217,6 +222,41 @@ fn commitment_item(commitment: &Commitment) -> Value {
         "text": commitment.text,
         "due": commitment.due.map(human_short_date),
     })
+}
+
+/// Whether the coach's promise belongs in `client`'s email: it was made to
+/// them or to the whole group (`recipients`). Analyses stored before
+/// recipients were recorded fall back to the names the promise mentions.
+fn promised_to(commitment: &Commitment, client: &ClientParticipant, roster: &Roster) -> bool {
+    if commitment.recipients.is_empty() {
+        return !mentions_another_client(commitment, client, roster);
+    }
+    commitment.recipients.contains(&client.client_id)
+}
+
+/// The coach's promise as the client reads it: their own name becomes
+/// "you" ("Text Helen tonight" → "Text you tonight", "Helen's CV" → "your CV").
+fn addressed_to(text: &str, client: &ClientParticipant) -> String {
+    let mut names = vec![regex::escape(client.full_name.trim())];
+    let first = if client.first_name.trim().is_empty() {
+        first_name(&client.full_name)
+    } else {
+        client.first_name.trim()
+    };
+    if !first.is_empty() {
+        names.push(regex::escape(first));
+    }
+    let Ok(name) = regex::Regex::new(&format!(r"\b(?:{})(?:['’]s)?\b", names.join("|"))) else {
+        return text.to_string();
+    };
+    name.replace_all(text, |caps: &regex::Captures| {
+        if caps[0].ends_with('s') && caps[0].contains(['\'', '’']) {
+            "your"
+        } else {
+            "you"
+        }
+    })
+    .into_owned()
 }
 
 /// In a group, a coach commitment naming another client ("text Sam on

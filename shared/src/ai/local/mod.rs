@@ -18,6 +18,7 @@ mod observations;
 mod overview;
 mod participants;
 mod phrasing;
+mod recipients;
 mod retraction;
 mod risk;
 mod salience;
@@ -53,7 +54,8 @@ impl LocalAnalyst {
         let roster = Roster::from_request(request);
         let metrics = metrics::effective_metrics(request);
 
-        let commitments = commitments::extract_commitments(request, &roster);
+        let mut commitments = commitments::extract_commitments(request, &roster);
+        recipients::assign_recipients(request, &roster, &mut commitments);
         let risk_flags = risk::detect_risks(request, &roster);
 
         let theme_texts: Vec<WeightedText<'_>> = request
