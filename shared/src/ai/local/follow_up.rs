@@ -120,16 +120,7 @@ fn careful_draft(
     categories: &[&str],
     review_reason: Option<String>,
 ) -> FollowUpDraft {
-    let first = if client.first_name.trim().is_empty() {
-        first_name(&client.full_name).to_string()
-    } else {
-        client.first_name.clone()
-    };
-    let signature = if request.coach_signature.trim().is_empty() {
-        &request.coach_name
-    } else {
-        &request.coach_signature
-    };
+    let first = greeting_name(client);
     let medical = categories.contains(&super::risk::MEDICAL_RED_FLAG);
     let someone_else = categories
         .iter()
@@ -151,13 +142,30 @@ fn careful_draft(
     lines.push("I'll be in touch very soon to see how you are.".to_string());
     lines.push(String::new());
     lines.push("Warm wishes,".to_string());
-    lines.push(signature.clone());
+    lines.push(signature(request).to_string());
     FollowUpDraft {
         client_id: client.client_id,
         template_id: client.template.id,
         subject: "Thank you for today".to_string(),
         body: lines.join("\n"),
         review_reason,
+    }
+}
+
+/// The name a draft greets the client by: their first name, or the first
+/// word of their full name when none was given.
+fn greeting_name(client: &ClientParticipant) -> &str {
+    match client.first_name.trim() {
+        "" => first_name(&client.full_name),
+        given => given,
+    }
+}
+
+/// How the coach signs off: their signature, or their name when it is blank.
+fn signature(request: &AnalysisRequest) -> &str {
+    match request.coach_signature.trim() {
+        "" => &request.coach_name,
+        _ => &request.coach_signature,
     }
 }
 
@@ -193,20 +201,12 @@ pub(crate) fn client_context(
         .find(|(id, _)| *id == client.client_id)
         .map(|(_, h)| h.clone())
         .unwrap_or_default();
-    let client_first_name = if client.first_name.trim().is_empty() {
-        first_name(&client.full_name).to_string()
-    } else {
-        client.first_name.clone()
-    };
+    let client_first_name = greeting_name(client);
     json!({
         "client_first_name": client_first_name,
         "client_name": client.full_name,
         "coach_name": request.coach_name,
-        "coach_signature": if request.coach_signature.trim().is_empty() {
-            request.coach_name.clone()
-        } else {
-            request.coach_signature.clone()
-        },
+        "coach_signature": signature(request),
         "session_title": request.session_title,
         "session_date": human_date(request.held_on),
         "themes": inputs.themes,
@@ -238,11 +238,7 @@ fn promised_to(commitment: &Commitment, client: &ClientParticipant, roster: &Ros
 /// "you" ("Text Helen tonight" → "Text you tonight", "Helen's CV" → "your CV").
 fn addressed_to(text: &str, client: &ClientParticipant) -> String {
     let mut names = vec![regex::escape(client.full_name.trim())];
-    let first = if client.first_name.trim().is_empty() {
-        first_name(&client.full_name)
-    } else {
-        client.first_name.trim()
-    };
+    let first = greeting_name(client);
     if !first.is_empty() {
         names.push(regex::escape(first));
     }
