@@ -1,5 +1,6 @@
 //! Functions that never embed link no model: their dependency tree, as
-//! `scripts/build-lambdas.sh` builds them, holds no candle or tokenizers crate.
+//! `scripts/build-lambdas.sh` builds them, holds no model, matmul or
+//! tokenizers crate.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -14,13 +15,7 @@ const PACKAGE: &str = "flowcoach-functions";
 const EMBEDDING_FUNCTION: &str = "stage-embed";
 const EMBEDDING_FEATURE: &str = "embedding";
 /// The crates that make up the model code.
-const MODEL_CRATES: [&str; 5] = [
-    "candle-core",
-    "candle-nn",
-    "candle-transformers",
-    "tokenizers",
-    "gemm",
-];
+const MODEL_CRATES: [&str; 4] = ["flowcoach-minilm", "safetensors", "tokenizers", "gemm"];
 
 fn cargo(args: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

