@@ -86,10 +86,12 @@ curl -fsS "$base/v1/openapi.json" -o "$work/openapi.json"
 # 422 is also how the API refuses what no schema can say (a cursor it did not
 # issue, a client or template id that does not exist, a time zone outside the
 # IANA list, an Idempotency-Key reused for another body), so schema-valid data
-# may get it; the check's other expectations stay as schemathesis has them.
+# may get it; likewise 412 for an If-Match that names a version the follow-up
+# is not at, and 428 for an edit without one. The check's other expectations
+# stay as schemathesis has them.
 cat >"$work/common.toml" <<'EOF'
 [checks.positive_data_acceptance]
-expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
+expected-statuses = ["2xx", "401", "403", "404", "409", "412", "422", "428"]
 EOF
 # Examples, coverage and fuzzing: id-bearing routes get the seeded ids; DELETE
 # gets drawn ids, so the seeded session stays.

@@ -5,6 +5,7 @@ pub mod auth;
 mod clients;
 pub mod edge;
 mod extract;
+mod follow_ups;
 mod health;
 pub mod idempotency;
 mod me;
@@ -55,6 +56,26 @@ async fn audit(
     entity_type: &str,
     entity_id: Option<uuid::Uuid>,
 ) -> Result<(), ApiError> {
+    audit_with(
+        db,
+        caller,
+        action,
+        entity_type,
+        entity_id,
+        serde_json::json!({}),
+    )
+    .await
+}
+
+/// [`audit`] with details: ids, statuses and versions, never client text.
+async fn audit_with(
+    db: &impl Executor,
+    caller: &Caller,
+    action: &str,
+    entity_type: &str,
+    entity_id: Option<uuid::Uuid>,
+    details: serde_json::Value,
+) -> Result<(), ApiError> {
     audit::record(
         db,
         &audit::AuditEntry {
@@ -64,7 +85,7 @@ async fn audit(
             entity_type,
             entity_id,
             request_id: request_id::current_request_id().as_deref(),
-            details: serde_json::json!({}),
+            details,
         },
     )
     .await?;
@@ -77,6 +98,7 @@ pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
         ("me", me::router()),
         ("clients", clients::router()),
         ("sessions", sessions::router()),
+        ("follow-ups", follow_ups::router()),
     ]
 }
 
@@ -149,6 +171,10 @@ pub mod lambda {
 
     pub fn sessions(state: AppState) -> Router {
         build_router(state, vec![super::sessions::router()], health::router())
+    }
+
+    pub fn follow_ups(state: AppState) -> Router {
+        build_router(state, vec![super::follow_ups::router()], health::router())
     }
 
     pub fn docs(state: AppState) -> Router {

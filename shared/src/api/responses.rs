@@ -32,7 +32,14 @@ const PROBLEMS: &[(u16, &str, &str)] = &[
         409,
         "Conflict",
         "The request conflicts with the current state: the transcript belongs to another session, \
-         there is no transcript to reprocess, or a request with this `Idempotency-Key` is still running.",
+         there is no transcript to reprocess, a follow-up's status does not allow the action (the \
+         detail names the status), or a request with this `Idempotency-Key` is still running.",
+    ),
+    (
+        412,
+        "PreconditionFailed",
+        "The `If-Match` is not the current version's ETag (someone changed it since, or it is no ETag \
+         this API issued); read the resource again.",
     ),
     (
         413,
@@ -49,6 +56,11 @@ const PROBLEMS: &[(u16, &str, &str)] = &[
         "Unprocessable",
         "The body does not match the schema, a field is invalid (each listed in `errors`), \
          or the `Idempotency-Key` was used for a different request.",
+    ),
+    (
+        428,
+        "PreconditionRequired",
+        "The change needs an `If-Match` header with the version it was made against.",
     ),
     (
         503,
@@ -119,6 +131,10 @@ problems! {
     Idempotent: 400, 409, 422;
     /// A route that can conflict with the resource's state.
     Conflicting: 409;
+    /// A change guarded by `If-Match` (required: 428 without it).
+    Versioned: 412, 428;
+    /// An action that honours an `If-Match` when one is sent.
+    IfMatched: 412;
 }
 
 #[cfg(test)]
@@ -136,6 +152,8 @@ mod tests {
             UploadBody::responses(),
             Idempotent::responses(),
             Conflicting::responses(),
+            Versioned::responses(),
+            IfMatched::responses(),
         ] {
             assert!(!set.is_empty());
             for reference in set.values() {

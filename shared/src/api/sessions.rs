@@ -45,7 +45,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session_status))
         .routes(routes!(reprocess_session))
         .routes(routes!(get_summary))
-        .routes(routes!(list_follow_ups))
+        .routes(routes!(list_session_follow_ups))
         // Room for the transcript plus multipart-free framing; the handler enforces the exact limit.
         .layer(DefaultBodyLimit::max(DIRECT_UPLOAD_LIMIT + 1))
 }
@@ -627,7 +627,7 @@ async fn get_summary(
 /// The session's follow-up drafts, one per attending client and generation.
 #[utoipa::path(get, path = "/v1/sessions/{id}/follow-ups", tag = "sessions", params(("id" = Uuid, Path)),
     responses((status = 200, body = FollowUpList), Authenticated, ById))]
-async fn list_follow_ups(
+async fn list_session_follow_ups(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<Uuid>,

@@ -1,6 +1,7 @@
 //! Domain types and rules. No I/O lives here.
 
 mod email;
+pub mod follow_up_lifecycle;
 mod status;
 pub mod text;
 

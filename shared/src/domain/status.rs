@@ -56,6 +56,9 @@ labelled_enum!(
     VersionSource { Ai => "ai", CoachEdit => "coach_edit", AiRefinement => "ai_refinement" }
 );
 labelled_enum!(
+    /// Where a follow-up is in its lifecycle (`domain::follow_up_lifecycle`).
+    /// `unknown`: handed to the mail provider, outcome not recorded; the
+    /// coach resolves it as sent or as resend, it is never resent silently.
     FollowUpStatus {
         Draft => "draft",
         Approved => "approved",
@@ -64,6 +67,7 @@ labelled_enum!(
         Sent => "sent",
         Failed => "failed",
         Cancelled => "cancelled",
+        Unknown => "unknown",
     }
 );
 labelled_enum!(TemplateKind { Summary => "summary", FollowUp => "follow_up" });

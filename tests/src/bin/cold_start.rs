@@ -46,6 +46,7 @@ const EVENTS: &[(&str, &str)] = &[
     ("api-me", "apigw-me-get.json"),
     ("api-clients", "apigw-clients-list.json"),
     ("api-sessions", "apigw-sessions-status.json"),
+    ("api-follow-ups", "apigw-follow-ups-list.json"),
     ("api-docs", "apigw-docs-openapi.json"),
     ("stage-chunk", "sqs-s3-test-event.json"),
     ("stage-analyse", "sqs-stage-analyse.json"),

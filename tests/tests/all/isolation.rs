@@ -25,8 +25,44 @@ async fn another_coach_gets_404_on_every_resource_and_empty_lists() {
         "ready"
     );
 
+    let (_, follow_ups) = app.get(&token_a, "/v1/follow-ups").await;
+    let follow_up = follow_ups["items"][0]["id"]
+        .as_str()
+        .expect("A's draft")
+        .to_owned();
+
     let participants = serde_json::json!({"participants": [{"client_id": client}]});
-    let requests: Vec<(Method, String, Option<serde_json::Value>)> = vec![
+    let mut requests: Vec<(Method, String, Option<serde_json::Value>)> = vec![
+        (Method::GET, format!("/v1/follow-ups/{follow_up}"), None),
+        (
+            Method::PATCH,
+            format!("/v1/follow-ups/{follow_up}"),
+            Some(serde_json::json!({"body": "Mine now"})),
+        ),
+        (
+            Method::GET,
+            format!("/v1/follow-ups/{follow_up}/versions"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/v1/follow-ups/{follow_up}/schedule"),
+            Some(serde_json::json!({"in_hours": 1})),
+        ),
+        (
+            Method::POST,
+            format!("/v1/follow-ups/{follow_up}/resolve"),
+            Some(serde_json::json!({"outcome": "sent"})),
+        ),
+    ];
+    for action in ["approve", "send-now", "cancel"] {
+        requests.push((
+            Method::POST,
+            format!("/v1/follow-ups/{follow_up}/{action}"),
+            None,
+        ));
+    }
+    requests.extend(vec![
         (Method::GET, format!("/v1/clients/{client}"), None),
         (
             Method::PATCH,
@@ -52,12 +88,13 @@ async fn another_coach_gets_404_on_every_resource_and_empty_lists() {
             Some(serde_json::json!({})),
         ),
         (Method::DELETE, format!("/v1/sessions/{session}"), None),
-    ];
+    ]);
     for (method, path, body) in requests {
         let mut request = app
             .http
             .request(method.clone(), app.url(&path))
-            .bearer_auth(&token_b);
+            .bearer_auth(&token_b)
+            .header("If-Match", "\"1\"");
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -81,7 +118,7 @@ async fn another_coach_gets_404_on_every_resource_and_empty_lists() {
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "participants[0].client_id");
 
-    for list in ["/v1/clients", "/v1/sessions"] {
+    for list in ["/v1/clients", "/v1/sessions", "/v1/follow-ups"] {
         let (status, body) = app.get(&token_b, list).await;
         assert_eq!(status, 200);
         assert_eq!(body["items"], serde_json::json!([]), "{list}");
@@ -94,6 +131,13 @@ async fn another_coach_gets_404_on_every_resource_and_empty_lists() {
         .get(&token_a, &format!("/v1/sessions/{session}/status"))
         .await;
     assert_eq!(status_body["generation"], 1);
+    let (_, draft) = app
+        .get(&token_a, &format!("/v1/follow-ups/{follow_up}"))
+        .await;
+    assert_eq!(
+        (draft["status"].as_str(), draft["version"].as_i64()),
+        (Some("draft"), Some(1))
+    );
 }
 
 #[tokio::test]

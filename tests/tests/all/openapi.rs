@@ -23,6 +23,15 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/sessions/{id}/reprocess"),
     ("get", "/v1/sessions/{id}/summary"),
     ("get", "/v1/sessions/{id}/follow-ups"),
+    ("get", "/v1/follow-ups"),
+    ("get", "/v1/follow-ups/{id}"),
+    ("patch", "/v1/follow-ups/{id}"),
+    ("get", "/v1/follow-ups/{id}/versions"),
+    ("post", "/v1/follow-ups/{id}/approve"),
+    ("post", "/v1/follow-ups/{id}/schedule"),
+    ("post", "/v1/follow-ups/{id}/send-now"),
+    ("post", "/v1/follow-ups/{id}/cancel"),
+    ("post", "/v1/follow-ups/{id}/resolve"),
 ];
 
 #[tokio::test]

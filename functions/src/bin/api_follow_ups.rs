@@ -1,0 +1,21 @@
+//! Lambda: the `/v1/follow-ups` API resource behind API Gateway: the
+//! follow-up lifecycle (edit, approve, schedule, send now, cancel, resolve)
+//! with idempotent `POST`s (DynamoDB), no bucket or queue.
+
+use flowcoach_core::api;
+use flowcoach_core::aws::runtime::TranscriptServices;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    flowcoach_functions::run_api(
+        |runtime, auth| {
+            runtime.app_state(
+                auth,
+                TranscriptServices::not_configured(runtime.db.clone()),
+                runtime.idempotency(),
+            )
+        },
+        api::lambda::follow_ups,
+    )
+    .await
+}
