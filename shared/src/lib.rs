@@ -8,6 +8,7 @@ pub mod api;
 pub mod aws;
 pub mod config;
 pub mod crypto;
+pub mod delivery;
 pub mod domain;
 pub mod ingest;
 pub mod pipeline;

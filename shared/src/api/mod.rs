@@ -16,6 +16,7 @@ pub mod problem;
 pub mod request_id;
 mod responses;
 mod sessions;
+mod unsubscribe;
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ use axum::middleware;
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::delivery::UnsubscribeLinks;
 use crate::domain::CoachId;
 use crate::ingest::Ingest;
 use crate::ports::{IdempotencyStore, ObjectStore, TranscriptUploads};
@@ -44,6 +46,9 @@ pub struct AppState {
     pub uploads: Arc<dyn TranscriptUploads>,
     /// Timeouts and sizes every request is held to (`edge`).
     pub http: HttpLimits,
+    /// Checks the unsubscribe links in follow-ups; `None` where this
+    /// deployment sends none (every link is then not found).
+    pub unsubscribe: Option<UnsubscribeLinks>,
 }
 
 /// Appends to the audit log (ids and action names only) on the connection or
@@ -106,10 +111,12 @@ pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
 /// the session page. api-docs serves these; the document names every
 /// resource's handlers, so the resource functions leave it out.
 pub fn public_routes() -> Router<AppState> {
+    let (unsubscribe, _) = unsubscribe::router().split_for_parts();
     Router::new()
         .merge(health::router())
         .merge(openapi::router())
         .merge(pages::router())
+        .merge(unsubscribe)
 }
 
 /// Builds the authenticated `/v1` API from the given resource routers, beside

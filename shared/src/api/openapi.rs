@@ -66,7 +66,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     for (_, resource) in super::resource_routers() {
         api = api.merge(resource);
     }
-    api.into_openapi()
+    api.merge(super::unsubscribe::router()).into_openapi()
 }
 
 pub(super) fn router() -> Router<AppState> {

@@ -119,6 +119,8 @@ macro_rules! problems {
 problems! {
     /// Any route behind the bearer token.
     Authenticated: 401, 503;
+    /// A public route that reads the database.
+    Public: 503;
     /// A route with a resource id in its path.
     ById: 404;
     /// A route with query parameters (`limit` and `cursor` are checked: 422).
@@ -146,6 +148,7 @@ mod tests {
         let declared: Vec<String> = components().map(|(name, _)| name).collect();
         for set in [
             Authenticated::responses(),
+            Public::responses(),
             ById::responses(),
             WithQuery::responses(),
             JsonBody::responses(),

@@ -228,6 +228,9 @@ impl AwsRuntime {
             idempotency,
             uploads: transcripts.uploads,
             http: crate::api::HttpLimits::default(),
+            // Follow-ups are not yet sent from AWS (the dispatch function
+            // is the next part of issue 10), so no link to check.
+            unsubscribe: None,
         }
     }
 

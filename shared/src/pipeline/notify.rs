@@ -124,17 +124,17 @@ fn ready_email(
             format!("{n} {many}")
         }
     };
-    OutgoingEmail {
-        from: pipeline.settings.mail_from.clone(),
-        to: to.to_owned(),
-        subject: if found.urgent_flags == 0 {
+    OutgoingEmail::plain(
+        pipeline.settings.mail_from.clone(),
+        to.to_owned(),
+        if found.urgent_flags == 0 {
             format!("Your session of {held} is ready")
         } else {
             format!("Needs attention: your session of {held} is ready")
         },
         // Lines stay under 76 characters so the text (and the link) is sent as
         // plain 7-bit mail rather than quoted-printable.
-        text_body: format!(
+        format!(
             "Hello,\n\nFlowCoach has finished processing your session of\n{held}.\n\n\
              {attention}It found {} and prepared\n{} for you to review.\n\n\
              Open the session:\n{link}\n\n\
@@ -152,5 +152,5 @@ fn ready_email(
                 )
             },
         ),
-    }
+    )
 }

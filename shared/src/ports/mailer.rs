@@ -4,8 +4,31 @@ use async_trait::async_trait;
 pub struct OutgoingEmail {
     pub from: String,
     pub to: String,
+    /// Where replies go (a follow-up's: the coach).
+    pub reply_to: Option<String>,
     pub subject: String,
     pub text_body: String,
+    /// The same message as HTML, sent beside the text as
+    /// `multipart/alternative`.
+    pub html_body: Option<String>,
+    /// A one-click unsubscribe URL (RFC 8058): sent as `List-Unsubscribe`
+    /// with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+    pub unsubscribe_url: Option<String>,
+}
+
+impl OutgoingEmail {
+    /// A plain-text message with nothing else (the coach's own notices).
+    pub fn plain(from: String, to: String, subject: String, text_body: String) -> Self {
+        Self {
+            from,
+            to,
+            reply_to: None,
+            subject,
+            text_body,
+            html_body: None,
+            unsubscribe_url: None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

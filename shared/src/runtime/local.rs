@@ -22,6 +22,7 @@ use crate::ai::local::LocalAnalyst;
 use crate::ai::minilm;
 use crate::api::{self, AppState, LocalAuth, LocalTokens};
 use crate::config::{HttpSettings, LocalConfig};
+use crate::delivery::{Dispatcher, UnsubscribeLinks};
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};
 use crate::store::{self, Pool};
@@ -37,6 +38,8 @@ pub struct LocalRuntime {
     pub notifier: Arc<BroadcastNotifier>,
     pub wake: Arc<Notify>,
     pub worker_settings: WorkerSettings,
+    /// Sends due follow-ups on the schedule tick.
+    pub dispatcher: Dispatcher,
 }
 
 impl LocalRuntime {
@@ -95,7 +98,14 @@ impl LocalRuntime {
             stage_timeout: config.stage_timeout,
             ..WorkerSettings::default()
         };
+        let dispatcher = Dispatcher {
+            db: db.clone(),
+            mailer: pipeline.mailer.clone(),
+            mail_from: config.mail_from.clone(),
+            links: UnsubscribeLinks::new(config.jwt_secret.expose().as_bytes(), &config.public_url),
+        };
         Ok(Self {
+            dispatcher,
             tokens: Arc::new(LocalTokens::with_max_lifetime(
                 &config.jwt_secret,
                 config.token_max_lifetime,
@@ -126,6 +136,7 @@ impl LocalRuntime {
                 public_url: self.config.public_url.clone(),
             }),
             http: self.config.http.limits.clone(),
+            unsubscribe: Some(self.dispatcher.links.clone()),
         }
     }
 
@@ -149,6 +160,7 @@ impl LocalRuntime {
         ));
         tasks.push(tokio::spawn(super::scheduler::run(
             self.pipeline.clone(),
+            self.dispatcher.clone(),
             Duration::from_secs(60),
             shutdown.clone(),
         )));

@@ -5,15 +5,32 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::delivery::Dispatcher;
 use crate::pipeline::Pipeline;
 use crate::store::{idempotency, jobs};
 
 /// Finished jobs are kept this long for inspection.
 const KEEP_DONE_JOBS: Duration = Duration::from_secs(7 * 24 * 3600);
 
-/// One tick: bury jobs whose worker died on the last attempt, forget expired
-/// idempotency keys, trim finished jobs.
-pub async fn tick(pipeline: &Pipeline) -> Result<(), crate::store::StoreError> {
+/// One tick: send the follow-ups that are due and declare the hand-offs that
+/// never reported back `unknown`, bury jobs whose worker died on the last
+/// attempt, forget expired idempotency keys, trim finished jobs.
+pub async fn tick(
+    pipeline: &Pipeline,
+    dispatcher: &Dispatcher,
+) -> Result<(), crate::store::StoreError> {
+    let now = chrono::Utc::now();
+    let unfinished = dispatcher.sweep_unfinished(now).await?;
+    let dispatched = dispatcher.dispatch_due(now).await?;
+    if unfinished + dispatched.sent + dispatched.failed + dispatched.blocked > 0 {
+        tracing::info!(
+            sent = dispatched.sent,
+            failed = dispatched.failed,
+            blocked = dispatched.blocked,
+            unfinished,
+            "follow-ups dispatched"
+        );
+    }
     let buried = super::worker::bury_abandoned(pipeline).await?;
     let db = pipeline.db.get().await?;
     let expired_keys = idempotency::purge_expired(&db).await?;
@@ -24,7 +41,12 @@ pub async fn tick(pipeline: &Pipeline) -> Result<(), crate::store::StoreError> {
     Ok(())
 }
 
-pub async fn run(pipeline: Pipeline, interval: Duration, shutdown: CancellationToken) {
+pub async fn run(
+    pipeline: Pipeline,
+    dispatcher: Dispatcher,
+    interval: Duration,
+    shutdown: CancellationToken,
+) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
@@ -32,7 +54,7 @@ pub async fn run(pipeline: Pipeline, interval: Duration, shutdown: CancellationT
             _ = ticker.tick() => {}
             _ = shutdown.cancelled() => return,
         }
-        if let Err(error) = tick(&pipeline).await {
+        if let Err(error) = tick(&pipeline, &dispatcher).await {
             tracing::error!(%error, "schedule tick failed");
         }
     }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod chunks;
 pub mod clients;
 pub mod coaches;
+pub mod delivery;
 pub mod emails;
 mod enums;
 pub mod follow_ups;

@@ -6,6 +6,7 @@ mod api;
 mod api_lambda;
 mod aws;
 mod bad_input;
+mod delivery;
 mod follow_ups;
 mod hostile;
 mod http;

@@ -32,6 +32,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/follow-ups/{id}/send-now"),
     ("post", "/v1/follow-ups/{id}/cancel"),
     ("post", "/v1/follow-ups/{id}/resolve"),
+    ("get", "/v1/unsubscribe/{token}"),
+    ("post", "/v1/unsubscribe/{token}"),
 ];
 
 #[tokio::test]
@@ -67,17 +69,30 @@ async fn the_document_lists_exactly_the_served_routes() {
     expected.sort();
     assert_eq!(documented, expected);
 
-    // Each documented route is served: without a token it answers 401 problem+json, not 404/405.
+    // Each documented route is served: without a token it answers 401
+    // problem+json, not 404/405; the public unsubscribe link answers for a
+    // token it did not sign that the link, not the route, is unknown.
     let id = uuid::Uuid::new_v4().to_string();
     for (method, path) in ROUTES {
-        let url = app.url(&path.replace("{id}", &id));
+        let url = app.url(&path.replace("{id}", &id).replace("{token}", "forged"));
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let response = app.http.request(method.clone(), &url).send().await.unwrap();
-        assert_eq!(response.status(), 401, "{method} {path}");
+        let public = path.starts_with("/v1/unsubscribe/");
+        let status = response.status();
         assert_eq!(
             response.headers()["content-type"],
             "application/problem+json"
         );
+        if public {
+            assert_eq!(status, 404, "{method} {path}");
+            let problem: Value = response.json().await.unwrap();
+            assert_eq!(
+                problem["detail"], "unsubscribe link not found",
+                "{method} {path}"
+            );
+        } else {
+            assert_eq!(status, 401, "{method} {path}");
+        }
     }
 }
 
@@ -182,7 +197,11 @@ async fn every_error_is_documented_as_problem_json_where_it_can_happen() {
                 }
             }
             let documents = |status: &str| responses.contains_key(status);
-            assert!(documents("401") && documents("503"), "{route}");
+            // Public operations (`security: [{}]`, the unsubscribe link)
+            // take no bearer token: no 401, and no idempotency middleware.
+            let public = operation["security"] == serde_json::json!([{}]);
+            assert!(documents("503"), "{route}");
+            assert!(public || documents("401"), "{route}");
             if path.contains("{id}") {
                 assert!(documents("404"), "{route}");
             }
@@ -194,7 +213,7 @@ async fn every_error_is_documented_as_problem_json_where_it_can_happen() {
                     assert!(documents(status), "{route} {status}");
                 }
             }
-            if method == "post" {
+            if method == "post" && !public {
                 assert!(documents("409") && documents("400"), "{route}");
             }
         }

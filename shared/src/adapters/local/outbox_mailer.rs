@@ -1,7 +1,8 @@
 use std::path::PathBuf;
 
 use async_trait::async_trait;
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 use crate::ports::{MailError, Mailer, OutgoingEmail};
@@ -26,15 +27,12 @@ fn mailbox(raw: &str, field: &str) -> Result<Mailbox, MailError> {
 #[async_trait]
 impl Mailer for OutboxMailer {
     async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
-        let message_id = format!("{}@flowcoach.local", uuid::Uuid::new_v4());
-        let message = Message::builder()
-            .message_id(Some(format!("<{message_id}>")))
-            .from(mailbox(&email.from, "sender")?)
-            .to(mailbox(&email.to, "recipient")?)
-            .subject(&email.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.text_body.clone())
-            .map_err(|e| MailError::Rejected(e.to_string()))?;
+        let message = rfc5322(email)?;
+        let message_id = message
+            .headers()
+            .get_raw("Message-ID")
+            .map(|id| id.trim_matches(['<', '>']).to_owned())
+            .unwrap_or_default();
         let unavailable = |e: std::io::Error| {
             MailError::Unavailable(format!("outbox {}: {e}", self.dir.display()))
         };
@@ -57,6 +55,49 @@ impl Mailer for OutboxMailer {
     }
 }
 
+/// The message as a mail server would receive it: `multipart/alternative`
+/// when there is HTML, `Reply-To`, and RFC 8058's one-click unsubscribe
+/// headers when there is an unsubscribe URL.
+pub fn rfc5322(email: &OutgoingEmail) -> Result<Message, MailError> {
+    let message_id = format!("{}@flowcoach.local", uuid::Uuid::new_v4());
+    let mut builder = Message::builder()
+        .message_id(Some(format!("<{message_id}>")))
+        .from(mailbox(&email.from, "sender")?)
+        .to(mailbox(&email.to, "recipient")?)
+        .subject(&email.subject);
+    if let Some(reply_to) = &email.reply_to {
+        builder = builder.reply_to(mailbox(reply_to, "reply-to")?);
+    }
+    let rejected = |e: lettre::error::Error| MailError::Rejected(e.to_string());
+    let mut message = match &email.html_body {
+        Some(html) => builder
+            .multipart(MultiPart::alternative_plain_html(
+                email.text_body.clone(),
+                html.clone(),
+            ))
+            .map_err(rejected)?,
+        None => builder
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(email.text_body.clone()),
+            )
+            .map_err(rejected)?,
+    };
+    if let Some(url) = &email.unsubscribe_url {
+        let headers = message.headers_mut();
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{url}>"),
+        ));
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".to_owned(),
+        ));
+    }
+    Ok(message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,12 +107,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mailer = OutboxMailer::new(dir.path());
         let id = mailer
-            .send(&OutgoingEmail {
-                from: "FlowCoach <no-reply@flowcoach.local>".into(),
-                to: "dana@example.com".into(),
-                subject: "Session ready".into(),
-                text_body: "Open it here.".into(),
-            })
+            .send(&OutgoingEmail::plain(
+                "FlowCoach <no-reply@flowcoach.local>".into(),
+                "dana@example.com".into(),
+                "Session ready".into(),
+                "Open it here.".into(),
+            ))
             .await
             .unwrap();
         let files: Vec<_> = std::fs::read_dir(dir.path())
@@ -90,14 +131,65 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mailer = OutboxMailer::new(dir.path());
         let result = mailer
-            .send(&OutgoingEmail {
-                from: "a@b.co".into(),
-                to: "not an address".into(),
-                subject: "x".into(),
-                text_body: "y".into(),
-            })
+            .send(&OutgoingEmail::plain(
+                "a@b.co".into(),
+                "not an address".into(),
+                "x".into(),
+                "y".into(),
+            ))
             .await;
         assert!(matches!(result, Err(MailError::Rejected(_))));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_follow_up_is_multipart_with_reply_to_and_one_click_unsubscribe() {
+        let dir = tempfile::tempdir().unwrap();
+        let mailer = OutboxMailer::new(dir.path());
+        let email = OutgoingEmail {
+            reply_to: Some("Dana Whitfield <dana@example.com>".into()),
+            html_body: Some("<p>Hi <strong>Tobias</strong></p>".into()),
+            unsubscribe_url: Some("https://flowcoach.test/v1/unsubscribe/abc".into()),
+            ..OutgoingEmail::plain(
+                "Dana Whitfield <no-reply@flowcoach.test>".into(),
+                "tobias@example.com".into(),
+                "Our session".into(),
+                "Hi **Tobias**".into(),
+            )
+        };
+        mailer.send(&email).await.unwrap();
+        let path = std::fs::read_dir(dir.path())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let raw = std::fs::read(path).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw)
+            .expect("parses");
+        assert_eq!(parsed.subject(), Some("Our session"));
+        assert_eq!(
+            parsed
+                .reply_to()
+                .and_then(|r| r.first())
+                .and_then(|a| a.address()),
+            Some("dana@example.com")
+        );
+        assert_eq!(parsed.text_body_count(), 1);
+        assert_eq!(parsed.html_body_count(), 1);
+        assert!(parsed
+            .body_html(0)
+            .unwrap()
+            .contains("<strong>Tobias</strong>"));
+        assert_eq!(parsed.body_text(0).unwrap().trim(), "Hi **Tobias**");
+        assert_eq!(
+            parsed.header_raw("List-Unsubscribe").map(str::trim),
+            Some("<https://flowcoach.test/v1/unsubscribe/abc>")
+        );
+        assert_eq!(
+            parsed.header_raw("List-Unsubscribe-Post").map(str::trim),
+            Some("List-Unsubscribe=One-Click")
+        );
     }
 }

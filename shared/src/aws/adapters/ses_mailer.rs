@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
 
 use super::describe;
 use crate::ports::{MailError, Mailer, OutgoingEmail};
@@ -32,16 +32,36 @@ fn content(text: &str) -> Result<Content, MailError> {
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
-        let message = Message::builder()
+        let mut body = Body::builder().text(content(&email.text_body)?);
+        if let Some(html) = &email.html_body {
+            body = body.html(content(html)?);
+        }
+        let mut message = Message::builder()
             .subject(content(&email.subject)?)
-            .body(Body::builder().text(content(&email.text_body)?).build())
-            .build();
+            .body(body.build());
+        if let Some(url) = &email.unsubscribe_url {
+            for (name, value) in [
+                ("List-Unsubscribe", format!("<{url}>")),
+                (
+                    "List-Unsubscribe-Post",
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ),
+            ] {
+                let header = MessageHeader::builder()
+                    .name(name)
+                    .value(value)
+                    .build()
+                    .map_err(|e| MailError::Rejected(e.to_string()))?;
+                message = message.headers(header);
+            }
+        }
         let result = self
             .client
             .send_email()
             .from_email_address(&email.from)
+            .set_reply_to_addresses(email.reply_to.clone().map(|reply_to| vec![reply_to]))
             .destination(Destination::builder().to_addresses(&email.to).build())
-            .content(EmailContent::builder().simple(message).build())
+            .content(EmailContent::builder().simple(message.build()).build())
             .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await;

@@ -1,0 +1,218 @@
+//! Follow-ups to the client's inbox. The dispatcher claims the follow-ups
+//! that are due, refuses those it may not send (no address, no consent, a
+//! suppressed address) with the reason on the follow-up, hands each other
+//! one to the mailer exactly once, and records what the provider said.
+//!
+//! Exactly once: the claim (`scheduled → sending`, under `FOR UPDATE SKIP
+//! LOCKED`) is committed before the hand-off, so no second dispatcher can
+//! take it; a dispatcher that stops between hand-off and record leaves it
+//! `sending`, which the sweep turns `unknown` for the coach to resolve,
+//! never resending it by itself (ADR 12).
+
+pub mod message;
+pub mod unsubscribe;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::domain::follow_up_lifecycle::{next_status, FollowUpAction};
+use crate::domain::{new_id, FollowUpStatus};
+use crate::ports::Mailer;
+use crate::store::delivery::{self, DueFollowUp, Outcome};
+use crate::store::emails::{self, Claim};
+use crate::store::{Pool, StoreError};
+pub use unsubscribe::UnsubscribeLinks;
+
+/// Follow-ups claimed per transaction.
+const CLAIM_BATCH: i64 = 100;
+
+/// A hand-off without an outcome for this long is declared `unknown`: far
+/// longer than any mail provider call takes.
+pub const UNFINISHED_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// Sends due follow-ups.
+#[derive(Clone)]
+pub struct Dispatcher {
+    pub db: Pool,
+    pub mailer: Arc<dyn Mailer>,
+    /// FlowCoach's sending address; the coach's name is shown with it.
+    pub mail_from: String,
+    pub links: UnsubscribeLinks,
+}
+
+/// What one dispatch did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Dispatched {
+    /// Accepted by the mail provider.
+    pub sent: usize,
+    /// Refused by the mail provider, or not reachable.
+    pub failed: usize,
+    /// Not handed off: no address, no consent, or a suppressed address.
+    pub blocked: usize,
+}
+
+/// A claimed follow-up on its way to the mailer.
+struct HandOff {
+    due: DueFollowUp,
+    to: String,
+    email_id: Uuid,
+}
+
+impl Dispatcher {
+    /// Sends everything due at `now`, batch after batch, until nothing is.
+    pub async fn dispatch_due(&self, now: DateTime<Utc>) -> Result<Dispatched, StoreError> {
+        let mut total = Dispatched::default();
+        loop {
+            let (hand_offs, blocked) = self.claim(now).await?;
+            total.blocked += blocked;
+            if hand_offs.is_empty() && blocked == 0 {
+                return Ok(total);
+            }
+            for hand_off in hand_offs {
+                if self.hand_off(hand_off).await? {
+                    total.sent += 1;
+                } else {
+                    total.failed += 1;
+                }
+            }
+        }
+    }
+
+    /// Turns hand-offs that never reported back into `unknown`.
+    pub async fn sweep_unfinished(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let before = now
+            - chrono::Duration::from_std(UNFINISHED_AFTER).unwrap_or(chrono::Duration::minutes(10));
+        let db = self.db.get().await?;
+        let swept = delivery::sweep_unfinished(&db, before).await?;
+        for (coach, id) in &swept {
+            tracing::warn!(coach = %coach, follow_up = %id, "a follow-up's hand-off never reported back; now unknown");
+        }
+        Ok(swept.len())
+    }
+
+    /// One transaction: lock a batch of due follow-ups, move each to
+    /// `sending` (and at once to `failed` when it may not be sent), and
+    /// record an email claim for the rest. Committed before any hand-off.
+    async fn claim(&self, now: DateTime<Utc>) -> Result<(Vec<HandOff>, usize), StoreError> {
+        let mut db = self.db.get().await?;
+        let tx = db.transaction().await?;
+        let due = delivery::lock_due(&tx, now, CLAIM_BATCH).await?;
+        let mut hand_offs = Vec::with_capacity(due.len());
+        let mut blocked = 0;
+        for item in due {
+            let sending = step(FollowUpStatus::Scheduled, FollowUpAction::Claim)?;
+            delivery::record(
+                &tx,
+                item.id,
+                FollowUpStatus::Scheduled,
+                sending,
+                &Outcome::Claimed,
+            )
+            .await?;
+            match deliverable_address(&item) {
+                Err(reason) => {
+                    let failed = step(sending, FollowUpAction::RecordFailed)?;
+                    delivery::record(&tx, item.id, sending, failed, &Outcome::Failed { reason })
+                        .await?;
+                    blocked += 1;
+                }
+                Ok(to) => {
+                    let dedup_key = format!("follow-up:{}:{}", item.id, new_id());
+                    match emails::claim(&tx, item.coach, &dedup_key, &to, &item.subject).await? {
+                        Claim::Claimed(email_id) => hand_offs.push(HandOff {
+                            due: item,
+                            to,
+                            email_id,
+                        }),
+                        // A fresh key is never claimed before.
+                        Claim::AlreadySent | Claim::Unknown => {
+                            return Err(StoreError::Corrupt(format!(
+                                "email claim {dedup_key} existed before it was made"
+                            )))
+                        }
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok((hand_offs, blocked))
+    }
+
+    /// Hands one claimed follow-up to the mailer and records the outcome.
+    /// Returns whether the provider accepted it.
+    async fn hand_off(&self, hand_off: HandOff) -> Result<bool, StoreError> {
+        let HandOff { due, to, email_id } = hand_off;
+        let result = match self.links.url(due.coach, &to) {
+            Ok(unsubscribe_url) => {
+                match message::follow_up_email(&due, &to, &self.mail_from, &unsubscribe_url) {
+                    Ok(email) => self.mailer.send(&email).await,
+                    Err(error) => Err(error),
+                }
+            }
+            Err(error) => Err(crate::ports::MailError::Rejected(format!(
+                "the unsubscribe link could not be signed: {error}"
+            ))),
+        };
+        let db = self.db.get().await?;
+        let sending = FollowUpStatus::Sending;
+        match result {
+            Ok(message_id) => {
+                let sent = step(sending, FollowUpAction::RecordSent)?;
+                delivery::record(
+                    &db,
+                    due.id,
+                    sending,
+                    sent,
+                    &Outcome::Sent {
+                        message_id: &message_id,
+                    },
+                )
+                .await?;
+                emails::mark_sent(&db, due.coach, email_id, &message_id).await?;
+                Ok(true)
+            }
+            Err(error) => {
+                let reason = error.to_string();
+                tracing::warn!(coach = %due.coach, follow_up = %due.id, "the mail provider did not take a follow-up");
+                let failed = step(sending, FollowUpAction::RecordFailed)?;
+                delivery::record(
+                    &db,
+                    due.id,
+                    sending,
+                    failed,
+                    &Outcome::Failed { reason: &reason },
+                )
+                .await?;
+                emails::mark_failed(&db, due.coach, email_id, &reason).await?;
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// The lifecycle's next status; the dispatcher only takes legal steps, so
+/// an illegal one is a bug worth stopping for.
+fn step(from: FollowUpStatus, action: FollowUpAction) -> Result<FollowUpStatus, StoreError> {
+    next_status(from, action).map_err(|illegal| StoreError::Corrupt(illegal.to_string()))
+}
+
+/// Where the follow-up may go, or why it may not go anywhere (shown to the
+/// coach on the follow-up).
+fn deliverable_address(due: &DueFollowUp) -> Result<String, &'static str> {
+    let Some(address) = due.client_email.as_deref().filter(|a| !a.trim().is_empty()) else {
+        return Err("Not sent: the client has no email address.");
+    };
+    if !due.consent_email {
+        return Err("Not sent: the client has not agreed to receive follow-up emails.");
+    }
+    match due.suppressed.as_deref() {
+        Some("unsubscribed") => Err("Not sent: the client unsubscribed from your follow-ups."),
+        Some("bounced") => Err("Not sent: mail to the client's address bounced."),
+        Some("complained") => Err("Not sent: the client marked your follow-ups as spam."),
+        Some(_) => Err("Not sent: the client's address is suppressed."),
+        None => Ok(address.trim().to_owned()),
+    }
+}

@@ -1,0 +1,422 @@
+//! Follow-ups delivered: the dispatcher sends a scheduled follow-up once, at
+//! its time, as a multipart email from the coach with a working one-click
+//! unsubscribe; two dispatchers racing send each due follow-up once; a
+//! hand-off that never reports back becomes `unknown` and is not resent;
+//! no consent, a refusal and an unsubscribed address each leave the reason
+//! on the follow-up.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use flowcoach_core::delivery::Dispatcher;
+use flowcoach_core::ports::{MailError, Mailer, OutgoingEmail};
+use flowcoach_core::store::Executor;
+use flowcoach_tests::{CheckIn, TestApp};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+const SETTLE: Duration = Duration::from_secs(180);
+
+/// What the mailer does with each message.
+#[derive(Clone, Copy)]
+enum Behaviour {
+    Accept,
+    Reject,
+    /// Takes the message and never answers: the process stops mid hand-off.
+    Hang,
+}
+
+/// A mail provider that keeps what it was given.
+struct RecordingMailer {
+    sent: Mutex<Vec<OutgoingEmail>>,
+    behaviour: Behaviour,
+}
+
+impl RecordingMailer {
+    fn new(behaviour: Behaviour) -> Arc<Self> {
+        Arc::new(Self {
+            sent: Mutex::new(Vec::new()),
+            behaviour,
+        })
+    }
+
+    fn sent(&self) -> Vec<OutgoingEmail> {
+        self.sent.lock().expect("lock").clone()
+    }
+}
+
+#[async_trait]
+impl Mailer for RecordingMailer {
+    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
+        let count = {
+            let mut sent = self.sent.lock().expect("lock");
+            sent.push(email.clone());
+            sent.len()
+        };
+        match self.behaviour {
+            Behaviour::Accept => Ok(format!("provider-{count}")),
+            Behaviour::Reject => Err(MailError::Rejected(
+                "address on the provider's block list".into(),
+            )),
+            Behaviour::Hang => std::future::pending().await,
+        }
+    }
+}
+
+fn dispatcher(app: &TestApp, mailer: Arc<RecordingMailer>) -> Dispatcher {
+    Dispatcher {
+        mailer,
+        ..app.runtime.dispatcher.clone()
+    }
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("a time")
+        .with_timezone(&Utc)
+}
+
+/// Dana's processed check-in with Tobias (who agreed to emails, in New
+/// York), and his approved draft's id.
+async fn approved(app: &TestApp, consent: bool) -> (CheckIn, String) {
+    let check_in = app.check_in_with("s01.vtt").await;
+    let settled = app
+        .wait_until_settled(&check_in.token, &check_in.session, SETTLE)
+        .await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+    let (status, body) = app
+        .send(
+            app.http
+                .patch(app.url(&format!("/v1/clients/{}", check_in.client)))
+                .bearer_auth(&check_in.token)
+                .json(&json!({"consent_email": consent, "time_zone": "America/New_York"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, list) = app
+        .get(&check_in.token, "/v1/follow-ups?status=draft")
+        .await;
+    let id = list["items"][0]["id"].as_str().expect("a draft").to_owned();
+    let (status, body) = app
+        .post(
+            &check_in.token,
+            &format!("/v1/follow-ups/{id}/approve"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    (check_in, id)
+}
+
+async fn schedule(app: &TestApp, token: &str, id: &str, local_time: &str) {
+    let (status, body) = app
+        .post(
+            token,
+            &format!("/v1/follow-ups/{id}/schedule"),
+            &json!({"local_time": local_time}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn follow_up(app: &TestApp, token: &str, id: &str) -> Value {
+    let (status, body) = app.get(token, &format!("/v1/follow-ups/{id}")).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_scheduled_follow_up_goes_out_once_at_its_local_time_and_its_unsubscribe_link_works() {
+    let app = TestApp::spawn().await;
+    let (check_in, id) = approved(&app, true).await;
+    let token = check_in.token.as_str();
+    // 09:00 in New York on 12 January 2027 is 14:00 UTC.
+    schedule(&app, token, &id, "2027-01-12T09:00").await;
+    let dispatcher = app.runtime.dispatcher.clone();
+
+    let early = dispatcher
+        .dispatch_due(at("2027-01-12T13:59:59Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!(early.sent, 0, "not due yet");
+    let on_time = dispatcher
+        .dispatch_due(at("2027-01-12T14:00:00Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!(on_time.sent, 1);
+    let again = dispatcher
+        .dispatch_due(at("2027-01-12T15:00:00Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!(again.sent, 0, "sent once");
+
+    let sent = follow_up(&app, token, &id).await;
+    assert_eq!(sent["status"], "sent", "{sent}");
+    assert!(sent["sent_at"].is_string());
+
+    // The email as the outbox holds it, parsed back.
+    let mails: Vec<String> = app
+        .outbox()
+        .into_iter()
+        .filter(|mail| mail.contains("To: tobias@example.com"))
+        .collect();
+    assert_eq!(mails.len(), 1);
+    let message = mail_parser::MessageParser::default()
+        .parse(mails[0].as_bytes())
+        .expect("an RFC 5322 message");
+    let from = message
+        .from()
+        .and_then(|from| from.first())
+        .expect("a sender");
+    assert_eq!(from.name(), Some("Dana Whitfield"));
+    assert_eq!(from.address(), Some("no-reply@flowcoach.test"));
+    let reply_to = message
+        .reply_to()
+        .and_then(|r| r.first())
+        .expect("reply-to");
+    assert_eq!(reply_to.address(), Some("dana@example.com"));
+    assert_eq!(message.subject(), sent["subject"].as_str());
+    assert_eq!(
+        (message.text_body_count(), message.html_body_count()),
+        (1, 1)
+    );
+    let text = message.body_text(0).expect("text");
+    assert!(
+        text.contains(sent["body"].as_str().unwrap().lines().next().unwrap()),
+        "{text}"
+    );
+    assert_eq!(
+        message.header_raw("List-Unsubscribe-Post").map(str::trim),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let unsubscribe = message
+        .header_raw("List-Unsubscribe")
+        .map(|raw| {
+            raw.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned()
+        })
+        .expect("List-Unsubscribe");
+    assert!(
+        unsubscribe.starts_with(&app.url("/v1/unsubscribe/")),
+        "{unsubscribe}"
+    );
+    assert!(text.contains(&unsubscribe), "the link is in the text too");
+
+    // Opening the link only asks; the one-click POST unsubscribes.
+    let page = app.http.get(&unsubscribe).send().await.expect("GET");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("page");
+    assert!(
+        html.contains("<form method=\"post\">") && html.contains("Dana Whitfield"),
+        "{html}"
+    );
+    let suppressed = "SELECT count(*) FROM suppressions WHERE email = 'tobias@example.com'";
+    assert_eq!(app.count(suppressed, &[]).await, 0, "a GET changes nothing");
+    let done = app
+        .http
+        .post(&unsubscribe)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(done.status(), 200);
+    assert_eq!(app.count(suppressed, &[]).await, 1);
+    let forged = app
+        .http
+        .post(format!("{unsubscribe}x"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(forged.status(), 404);
+
+    // The next follow-up to the unsubscribed address is held, saying why.
+    let (status, body) = app
+        .post(
+            token,
+            &format!("/v1/sessions/{}/reprocess", check_in.session),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    app.wait_until_settled(token, &check_in.session, SETTLE)
+        .await;
+    let (_, drafts) = app.get(token, "/v1/follow-ups?status=draft").await;
+    let next = drafts["items"][0]["id"]
+        .as_str()
+        .expect("a new draft")
+        .to_owned();
+    let (status, _) = app
+        .post(token, &format!("/v1/follow-ups/{next}/approve"), &json!({}))
+        .await;
+    assert_eq!(status, 200);
+    schedule(&app, token, &next, "2027-01-13T09:00").await;
+    let held = dispatcher
+        .dispatch_due(at("2027-01-13T14:00:00Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!((held.sent, held.blocked), (0, 1));
+    let blocked = follow_up(&app, token, &next).await;
+    assert_eq!(blocked["status"], "failed");
+    assert_eq!(
+        blocked["failure_reason"],
+        "Not sent: the client unsubscribed from your follow-ups."
+    );
+    assert_eq!(
+        app.outbox()
+            .iter()
+            .filter(|mail| mail.contains("To: tobias@example.com"))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn two_dispatchers_racing_over_a_hundred_due_follow_ups_send_each_once() {
+    let app = TestApp::spawn().await;
+    let (_, id) = approved(&app, true).await;
+    let due = at("2027-02-01T10:00:00Z");
+    {
+        let db = app.db.pool.get().await.expect("db");
+        let id = Uuid::parse_str(&id).expect("uuid");
+        // A hundred more approved follow-ups of the same session, all due.
+        db.exec(
+            "INSERT INTO follow_ups (id, coach_id, session_id, client_id, generation, status,
+                                     current_version, approved_version, scheduled_at)
+             SELECT gen_random_uuid(), coach_id, session_id, client_id, 100 + n, 'scheduled', 1, 1, $2
+               FROM follow_ups, generate_series(1, 100) AS n WHERE id = $1",
+            &[&id, &due],
+        )
+        .await
+        .expect("follow-ups");
+        db.exec(
+            "INSERT INTO follow_up_versions (id, follow_up_id, coach_id, version, subject, body, source)
+             SELECT gen_random_uuid(), id, coach_id, 1, 'Our session', 'Thank you for today.', 'ai'
+               FROM follow_ups WHERE generation > 100",
+            &[],
+        )
+        .await
+        .expect("versions");
+    }
+    let mailer = RecordingMailer::new(Behaviour::Accept);
+    let (first, second) = (
+        dispatcher(&app, mailer.clone()),
+        dispatcher(&app, mailer.clone()),
+    );
+    let (a, b) = tokio::join!(first.dispatch_due(due), second.dispatch_due(due));
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    assert_eq!(a.sent + b.sent, 100, "{a:?} {b:?}");
+    assert_eq!(mailer.sent().len(), 100, "one email per follow-up");
+    assert_eq!(
+        app.count("SELECT count(*) FROM follow_ups WHERE status = 'sent'", &[])
+            .await,
+        100
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(DISTINCT provider_message_id) FROM follow_ups WHERE status = 'sent'",
+            &[]
+        )
+        .await,
+        100
+    );
+}
+
+#[tokio::test]
+async fn a_hand_off_that_never_reports_back_becomes_unknown_and_is_not_resent() {
+    let app = TestApp::spawn().await;
+    let (check_in, id) = approved(&app, true).await;
+    schedule(&app, &check_in.token, &id, "2027-03-01T09:00").await;
+    let due = at("2027-03-01T14:00:00Z");
+    let hanging = RecordingMailer::new(Behaviour::Hang);
+    let stopped = tokio::time::timeout(
+        Duration::from_millis(500),
+        dispatcher(&app, hanging.clone()).dispatch_due(due),
+    )
+    .await;
+    assert!(stopped.is_err(), "the hand-off never returned");
+    assert_eq!(hanging.sent().len(), 1);
+    assert_eq!(
+        follow_up(&app, &check_in.token, &id).await["status"],
+        "sending"
+    );
+
+    let accepting = RecordingMailer::new(Behaviour::Accept);
+    let later = dispatcher(&app, accepting.clone());
+    assert_eq!(
+        later.sweep_unfinished(Utc::now()).await.expect("sweep"),
+        0,
+        "too soon to tell"
+    );
+    let swept = later
+        .sweep_unfinished(Utc::now() + chrono::Duration::minutes(11))
+        .await
+        .expect("sweep");
+    assert_eq!(swept, 1);
+    let dispatched = later.dispatch_due(due).await.expect("dispatch");
+    assert_eq!(dispatched.sent, 0);
+    assert!(accepting.sent().is_empty(), "never resent by itself");
+    let unknown = follow_up(&app, &check_in.token, &id).await;
+    assert_eq!(unknown["status"], "unknown");
+    assert!(unknown["failure_reason"]
+        .as_str()
+        .unwrap()
+        .contains("never recorded"));
+}
+
+#[tokio::test]
+async fn no_consent_and_a_provider_refusal_each_leave_their_reason() {
+    let app = TestApp::spawn().await;
+    let (check_in, id) = approved(&app, false).await;
+    let token = check_in.token.as_str();
+    schedule(&app, token, &id, "2027-04-01T09:00").await;
+    let mailer = RecordingMailer::new(Behaviour::Reject);
+    let dispatched = dispatcher(&app, mailer.clone())
+        .dispatch_due(at("2027-04-01T13:00:00Z")) // 09:00 EDT
+        .await
+        .expect("dispatch");
+    assert_eq!(dispatched.blocked, 1);
+    assert!(
+        mailer.sent().is_empty(),
+        "nothing reaches the provider without consent"
+    );
+    let held = follow_up(&app, token, &id).await;
+    assert_eq!(held["status"], "failed");
+    assert_eq!(
+        held["failure_reason"],
+        "Not sent: the client has not agreed to receive follow-up emails."
+    );
+
+    // With consent given and the follow-up sent again, the provider refuses.
+    let (status, _) = app
+        .send(
+            app.http
+                .patch(app.url(&format!("/v1/clients/{}", check_in.client)))
+                .bearer_auth(token)
+                .json(&json!({"consent_email": true})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // (Scheduled ahead rather than sent now: the server's own tick must not
+    // take it first.)
+    schedule(&app, token, &id, "2027-04-02T09:00").await;
+    let dispatched = dispatcher(&app, mailer.clone())
+        .dispatch_due(at("2027-04-02T13:00:00Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!(dispatched.failed, 1);
+    assert_eq!(mailer.sent().len(), 1);
+    let refused = follow_up(&app, token, &id).await;
+    assert_eq!(refused["status"], "failed");
+    assert!(
+        refused["failure_reason"]
+            .as_str()
+            .unwrap()
+            .contains("address on the provider's block list"),
+        "{refused}"
+    );
+}
