@@ -2,18 +2,11 @@
 //! `POST`s (DynamoDB), no bucket or queue.
 
 use flowcoach_core::api;
-use flowcoach_core::aws::runtime::TranscriptServices;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     flowcoach_functions::run_api(
-        |runtime, auth| {
-            runtime.app_state(
-                auth,
-                TranscriptServices::not_configured(runtime.db.clone()),
-                runtime.idempotency(),
-            )
-        },
+        |runtime, auth| runtime.app_state_without_transcripts(auth),
         api::lambda::clients,
     )
     .await

@@ -4,6 +4,7 @@
 pub mod auth;
 mod clients;
 pub mod edge;
+mod events;
 mod extract;
 mod follow_ups;
 mod health;
@@ -28,7 +29,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::delivery::UnsubscribeLinks;
 use crate::domain::CoachId;
 use crate::ingest::Ingest;
-use crate::ports::{IdempotencyStore, ObjectStore, TranscriptUploads};
+use crate::ports::{IdempotencyStore, LiveEvents, ObjectStore, TranscriptUploads};
 use crate::store::{audit, Executor, Pool};
 pub use auth::{Authenticator, Caller, LocalAuth, LocalTokens};
 pub use edge::HttpLimits;
@@ -49,6 +50,9 @@ pub struct AppState {
     /// Checks the unsubscribe links in follow-ups; `None` where this
     /// deployment sends none (every link is then not found).
     pub unsubscribe: Option<UnsubscribeLinks>,
+    /// Live events for `GET /v1/events`; `None` where this process serves
+    /// no WebSocket (the AWS functions: API Gateway's WebSocket API does).
+    pub live: Option<Arc<dyn LiveEvents>>,
 }
 
 /// Appends to the audit log (ids and action names only) on the connection or
@@ -117,6 +121,7 @@ pub fn public_routes() -> Router<AppState> {
         .merge(openapi::router())
         .merge(pages::router())
         .merge(unsubscribe)
+        .merge(events::router())
 }
 
 /// Builds the authenticated `/v1` API from the given resource routers, beside

@@ -10,7 +10,14 @@ use super::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FlowCoach API", version = "1", description = "Coaching supervision and automation: sessions, transcripts, summaries and follow-ups."),
+    info(title = "FlowCoach API", version = "1", description = "Coaching supervision and automation: sessions, transcripts, summaries and follow-ups.
+
+**Live events.** `GET /v1/events` (on `flowcoach serve`) upgrades to a WebSocket speaking the subprotocol `flowcoach.events.v1`. \
+The bearer token goes in `Authorization` or, from a browser, as a second subprotocol `bearer.<token>`; a bad one is refused at the handshake (401). \
+Each message is one JSON object `{\"type\", \"at\", ...}` for the token's coach: \
+`session.stage` (`session_id`, `stage`), `session.ready` (`session_id`), `session.failed` (`session_id`, `stage`, `reason`), \
+`follow_up.sent` (`follow_up_id`), `follow_up.failed` (`follow_up_id`, `reason`), `follow_up.unknown` (`follow_up_id`), \
+and `events.missed` (`count`) when the screen fell behind and should refetch."),
     modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = [])),
     components(schemas(super::problem::Problem, super::problem::FieldError))

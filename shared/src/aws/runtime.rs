@@ -231,7 +231,19 @@ impl AwsRuntime {
             // Follow-ups are not yet sent from AWS (the dispatch function
             // is the next part of issue 10), so no link to check.
             unsubscribe: None,
+            // Live events go to the log until the WebSocket API is deployed.
+            live: None,
         }
+    }
+
+    /// For an API function with idempotent `POST`s but no transcripts
+    /// (api-clients, api-follow-ups): no bucket or queue.
+    pub fn app_state_without_transcripts(&self, auth: Arc<dyn Authenticator>) -> AppState {
+        self.app_state(
+            auth,
+            TranscriptServices::not_configured(self.db.clone()),
+            self.idempotency(),
+        )
     }
 
     /// For an API function that has no `POST` route and serves no

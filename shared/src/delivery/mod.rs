@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::domain::follow_up_lifecycle::{next_status, FollowUpAction};
 use crate::domain::{new_id, FollowUpStatus};
-use crate::ports::Mailer;
+use crate::ports::{EventKind, LiveEvent, Mailer, Notifier};
 use crate::store::delivery::{self, DueFollowUp, Outcome};
 use crate::store::emails::{self, Claim};
 use crate::store::{Pool, StoreError};
@@ -38,6 +38,8 @@ pub const UNFINISHED_AFTER: Duration = Duration::from_secs(10 * 60);
 pub struct Dispatcher {
     pub db: Pool,
     pub mailer: Arc<dyn Mailer>,
+    /// Tells the coach's open screens what became of each follow-up.
+    pub notifier: Arc<dyn Notifier>,
     /// FlowCoach's sending address; the coach's name is shown with it.
     pub mail_from: String,
     pub links: UnsubscribeLinks,
@@ -89,6 +91,12 @@ impl Dispatcher {
         let swept = delivery::sweep_unfinished(&db, before).await?;
         for (coach, id) in &swept {
             tracing::warn!(coach = %coach, follow_up = %id, "a follow-up's hand-off never reported back; now unknown");
+            self.notifier
+                .publish(LiveEvent::now(
+                    *coach,
+                    EventKind::FollowUpUnknown { follow_up_id: *id },
+                ))
+                .await;
         }
         Ok(swept.len())
     }
@@ -101,7 +109,7 @@ impl Dispatcher {
         let tx = db.transaction().await?;
         let due = delivery::lock_due(&tx, now, CLAIM_BATCH).await?;
         let mut hand_offs = Vec::with_capacity(due.len());
-        let mut blocked = 0;
+        let mut blocked = Vec::new();
         for item in due {
             let sending = step(FollowUpStatus::Scheduled, FollowUpAction::Claim)?;
             delivery::record(
@@ -117,7 +125,13 @@ impl Dispatcher {
                     let failed = step(sending, FollowUpAction::RecordFailed)?;
                     delivery::record(&tx, item.id, sending, failed, &Outcome::Failed { reason })
                         .await?;
-                    blocked += 1;
+                    blocked.push(LiveEvent::now(
+                        item.coach,
+                        EventKind::FollowUpFailed {
+                            follow_up_id: item.id,
+                            reason: reason.to_owned(),
+                        },
+                    ));
                 }
                 Ok(to) => {
                     let dedup_key = format!("follow-up:{}:{}", item.id, new_id());
@@ -138,7 +152,11 @@ impl Dispatcher {
             }
         }
         tx.commit().await?;
-        Ok((hand_offs, blocked))
+        let refused = blocked.len();
+        for event in blocked {
+            self.notifier.publish(event).await;
+        }
+        Ok((hand_offs, refused))
     }
 
     /// Hands one claimed follow-up to the mailer and records the outcome.
@@ -172,6 +190,14 @@ impl Dispatcher {
                 )
                 .await?;
                 emails::mark_sent(&db, due.coach, email_id, &message_id).await?;
+                self.notifier
+                    .publish(LiveEvent::now(
+                        due.coach,
+                        EventKind::FollowUpSent {
+                            follow_up_id: due.id,
+                        },
+                    ))
+                    .await;
                 Ok(true)
             }
             Err(error) => {
@@ -187,6 +213,15 @@ impl Dispatcher {
                 )
                 .await?;
                 emails::mark_failed(&db, due.coach, email_id, &reason).await?;
+                self.notifier
+                    .publish(LiveEvent::now(
+                        due.coach,
+                        EventKind::FollowUpFailed {
+                            follow_up_id: due.id,
+                            reason,
+                        },
+                    ))
+                    .await;
                 Ok(false)
             }
         }

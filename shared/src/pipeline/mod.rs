@@ -20,9 +20,7 @@ use crate::telemetry::error_chain;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
 use crate::domain::PipelineStage;
-use crate::ports::{
-    Mailer, Notifier, ObjectStore, SessionEvent, SessionEventKind, StageMessage, StageQueue,
-};
+use crate::ports::{EventKind, LiveEvent, Mailer, Notifier, ObjectStore, StageMessage, StageQueue};
 use crate::store::{self, sessions, Pool, StoreError};
 use crate::transcript::model::{Chunk, CoachingMetrics, Transcript};
 use crate::transcript::{self, ChunkConfig};
@@ -230,14 +228,14 @@ impl Pipeline {
         .await?;
         if changed {
             self.notifier
-                .publish(SessionEvent {
-                    coach_id: message.coach_id,
-                    session_id: message.session_id,
-                    kind: SessionEventKind::Failed {
+                .publish(LiveEvent::now(
+                    message.coach_id,
+                    EventKind::SessionFailed {
+                        session_id: message.session_id,
                         stage: message.stage,
                         reason: reason.to_owned(),
                     },
-                })
+                ))
                 .await;
         }
         Ok(())
@@ -279,13 +277,13 @@ impl Pipeline {
             return Ok(Begin::Finished(StageOutcome::Superseded));
         }
         self.notifier
-            .publish(SessionEvent {
-                coach_id: message.coach_id,
-                session_id: message.session_id,
-                kind: SessionEventKind::Stage {
+            .publish(LiveEvent::now(
+                message.coach_id,
+                EventKind::SessionStage {
+                    session_id: message.session_id,
                     stage: message.stage,
                 },
-            })
+            ))
             .await;
         Ok(Begin::Run(Box::new(session)))
     }

@@ -4,7 +4,7 @@
 use super::{Begin, Pipeline, StageError, StageOutcome};
 use crate::ai::analyst::RiskSeverity;
 use crate::domain::PipelineStage;
-use crate::ports::{MailError, OutgoingEmail, SessionEvent, SessionEventKind, StageMessage};
+use crate::ports::{EventKind, LiveEvent, MailError, OutgoingEmail, StageMessage};
 use crate::store::{coaches, emails, follow_ups, sessions, summaries};
 
 pub(super) async fn run(
@@ -87,11 +87,12 @@ pub(super) async fn run(
     tx.commit().await?;
     pipeline
         .notifier
-        .publish(SessionEvent {
-            coach_id: message.coach_id,
-            session_id: session.id,
-            kind: SessionEventKind::Ready,
-        })
+        .publish(LiveEvent::now(
+            message.coach_id,
+            EventKind::SessionReady {
+                session_id: session.id,
+            },
+        ))
         .await;
     Ok(StageOutcome::Completed)
 }

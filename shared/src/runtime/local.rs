@@ -101,6 +101,7 @@ impl LocalRuntime {
         let dispatcher = Dispatcher {
             db: db.clone(),
             mailer: pipeline.mailer.clone(),
+            notifier: notifier.clone(),
             mail_from: config.mail_from.clone(),
             links: UnsubscribeLinks::new(config.jwt_secret.expose().as_bytes(), &config.public_url),
         };
@@ -137,6 +138,7 @@ impl LocalRuntime {
             }),
             http: self.config.http.limits.clone(),
             unsubscribe: Some(self.dispatcher.links.clone()),
+            live: Some(self.notifier.clone()),
         }
     }
 
@@ -244,8 +246,10 @@ async fn serve_http(
                 Screened::Serve(stream) => stream,
                 Screened::Done => return drop(permit),
             };
-            let connection =
-                http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+            let connection = http
+                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app))
+                // `GET /v1/events` upgrades to a WebSocket.
+                .with_upgrades();
             let mut connection = std::pin::pin!(connection);
             let ended = tokio::select! {
                 ended = connection.as_mut() => ended,

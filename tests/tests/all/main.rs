@@ -7,6 +7,7 @@ mod api_lambda;
 mod aws;
 mod bad_input;
 mod delivery;
+mod events;
 mod follow_ups;
 mod hostile;
 mod http;

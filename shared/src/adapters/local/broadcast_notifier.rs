@@ -1,12 +1,12 @@
 use async_trait::async_trait;
 use tokio::sync::broadcast;
 
-use crate::ports::{Notifier, SessionEvent};
+use crate::ports::{LiveEvent, LiveEvents, Notifier};
 
 /// Live events fanned out in-process to subscribers (WebSocket connections).
 #[derive(Debug, Clone)]
 pub struct BroadcastNotifier {
-    sender: broadcast::Sender<SessionEvent>,
+    sender: broadcast::Sender<LiveEvent>,
 }
 
 impl BroadcastNotifier {
@@ -14,18 +14,20 @@ impl BroadcastNotifier {
         let (sender, _) = broadcast::channel(capacity);
         Self { sender }
     }
+}
 
-    pub fn subscribe(&self) -> broadcast::Receiver<SessionEvent> {
+impl LiveEvents for BroadcastNotifier {
+    fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.sender.subscribe()
     }
 }
 
 #[async_trait]
 impl Notifier for BroadcastNotifier {
-    async fn publish(&self, event: SessionEvent) {
+    async fn publish(&self, event: LiveEvent) {
         // No subscriber means no open screen; the event is simply not needed.
         if self.sender.send(event).is_err() {
-            tracing::trace!("no live subscribers for session event");
+            tracing::trace!("no live subscribers for the event");
         }
     }
 }

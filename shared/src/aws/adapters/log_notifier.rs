@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use crate::ports::{Notifier, SessionEvent};
+use crate::ports::{LiveEvent, Notifier};
 
 /// Live events as structured log records. Pushing them to open WebSocket
 /// connections (API Gateway management API) replaces this when the WebSocket
@@ -10,10 +10,10 @@ pub struct LogNotifier;
 
 #[async_trait]
 impl Notifier for LogNotifier {
-    async fn publish(&self, event: SessionEvent) {
+    async fn publish(&self, event: LiveEvent) {
         match serde_json::to_string(&event) {
-            Ok(json) => tracing::info!(event = %json, "session event"),
-            Err(error) => tracing::warn!(%error, "session event could not be serialised"),
+            Ok(json) => tracing::info!(coach = %event.coach_id, event = %json, "live event"),
+            Err(error) => tracing::warn!(%error, "live event could not be serialised"),
         }
     }
 }
