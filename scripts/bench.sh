@@ -3,8 +3,9 @@
 # throughput, drop-to-ready wall time and the API under load on
 # `flowcoach serve` in its own process (its peak memory), the AWS cost of a
 # transcript hour, the Lambda zips and cold starts (scripts/bench-cold-start.sh)
-# and the local analyser's precision/recall, on a ~6,000-word transcript built
-# from the shared fixtures. Provisions PostgreSQL and the model first; the
+# the local analyser's precision/recall, on a ~6,000-word transcript built
+# from the shared fixtures, and how many due follow-ups one dispatcher run
+# sends per second (10,000 through the outbox mailer). Provisions PostgreSQL and the model first; the
 # report ends with one BENCH_JSON line.
 #
 # FLOWCOACH_BENCH_LAMBDAS=0 skips the Lambda step (its fat-LTO release builds

@@ -1,23 +1,74 @@
-//! `/v1/me`: the caller's own account.
+//! `/v1/me`: the caller's own account and settings.
 
 use axum::extract::State;
 use axum::Json;
+use serde::Deserialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::extract::{present, ApiJson};
 use super::problem::ApiError;
-use super::{AppState, Caller};
+use super::responses::{Authenticated, JsonBody};
+use super::{audit_with, AppState, Caller};
+use crate::domain::follow_up_lifecycle::MAX_SEND_DELAY_HOURS;
 use crate::store::coaches::{self, Coach};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_me))
+    OpenApiRouter::new().routes(routes!(get_me, update_me))
+}
+
+/// The coach's settings; an absent field is left as it is.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    /// Send a follow-up draft without approval once it is this many hours
+    /// old (1–720); `null` turns it off (the default). Drafts held for
+    /// review are never sent this way.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 720)]
+    pub send_without_approval_after_hours: Option<Option<u32>>,
 }
 
 /// The signed-in coach.
 #[utoipa::path(get, path = "/v1/me", tag = "me",
-    responses((status = 200, body = Coach), super::responses::Authenticated))]
+    responses((status = 200, body = Coach), Authenticated))]
 async fn get_me(State(state): State<AppState>, caller: Caller) -> Result<Json<Coach>, ApiError> {
     let db = state.db.get().await?;
+    let coach = coaches::get(&db, caller.coach)
+        .await?
+        .ok_or(ApiError::NotFound("coach"))?;
+    Ok(Json(coach))
+}
+
+/// Changes the coach's settings (`settings` in the answer).
+#[utoipa::path(patch, path = "/v1/me", tag = "me", request_body = UpdateMe,
+    responses((status = 200, body = Coach), Authenticated, JsonBody))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<UpdateMe>,
+) -> Result<Json<Coach>, ApiError> {
+    let db = state.db.get().await?;
+    if let Some(hours) = input.send_without_approval_after_hours {
+        if hours.is_some_and(|hours| hours == 0 || hours > MAX_SEND_DELAY_HOURS) {
+            return Err(ApiError::field(
+                "send_without_approval_after_hours",
+                format!("must be between 1 and {MAX_SEND_DELAY_HOURS}, or null for off"),
+            ));
+        }
+        let hours = hours.and_then(|hours| i32::try_from(hours).ok());
+        coaches::set_auto_send_hours(&db, caller.coach, hours).await?;
+        audit_with(
+            &db,
+            &caller,
+            "coach.settings",
+            "coach",
+            Some(caller.coach.0),
+            serde_json::json!({ "send_without_approval_after_hours": hours }),
+        )
+        .await?;
+    }
     let coach = coaches::get(&db, caller.coach)
         .await?
         .ok_or(ApiError::NotFound("coach"))?;

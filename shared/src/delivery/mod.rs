@@ -21,6 +21,7 @@ use uuid::Uuid;
 use crate::domain::follow_up_lifecycle::{next_status, FollowUpAction};
 use crate::domain::{new_id, FollowUpStatus};
 use crate::ports::{EventKind, LiveEvent, Mailer, Notifier};
+use crate::store::audit::{self, AuditEntry};
 use crate::store::delivery::{self, DueFollowUp, Outcome};
 use crate::store::emails::{self, Claim};
 use crate::store::{Pool, StoreError};
@@ -81,6 +82,33 @@ impl Dispatcher {
                 }
             }
         }
+    }
+
+    /// Schedules, for now, the drafts of coaches who send without approval
+    /// once their hours have passed (never one held for review), each
+    /// audited as the lifecycle's `auto-schedule`.
+    pub async fn auto_schedule(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        step(FollowUpStatus::Draft, FollowUpAction::AutoSchedule)?;
+        let mut db = self.db.get().await?;
+        let tx = db.transaction().await?;
+        let scheduled = delivery::auto_schedule(&tx, now).await?;
+        for (coach, id, version) in &scheduled {
+            audit::record(
+                &tx,
+                &AuditEntry {
+                    coach: *coach,
+                    actor: None,
+                    action: "follow_up.auto_schedule",
+                    entity_type: "follow_up",
+                    entity_id: Some(*id),
+                    request_id: None,
+                    details: serde_json::json!({ "from": "draft", "to": "scheduled", "version": version }),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(scheduled.len())
     }
 
     /// Turns hand-offs that never reported back into `unknown`.

@@ -150,26 +150,6 @@ pub fn send_at_after(hours: u32, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
     from.checked_add_signed(TimeDelta::try_hours(i64::from(hours))?)
 }
 
-/// When the coach's "send without approval after N hours" setting sends a draft
-/// created at `draft_created_at`; `None` when the setting is off (`None`) or its
-/// hours are refused by [`send_at_after`], so a bad setting never sends unreviewed mail.
-pub fn auto_send_at(
-    draft_created_at: DateTime<Utc>,
-    after_hours: Option<u32>,
-) -> Option<DateTime<Utc>> {
-    send_at_after(after_hours?, draft_created_at)
-}
-
-/// Whether, at `now`, the "send without approval" setting is due to schedule the draft
-/// (due from the exact instant the hours have passed).
-pub fn auto_send_due(
-    draft_created_at: DateTime<Utc>,
-    after_hours: Option<u32>,
-    now: DateTime<Utc>,
-) -> bool {
-    auto_send_at(draft_created_at, after_hours).is_some_and(|due| now >= due)
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -520,56 +500,5 @@ mod tests {
         let hour_before_last = last - TimeDelta::hours(1);
         assert_eq!(send_at_after(1, hour_before_last), Some(last));
         assert_eq!(send_at_after(2, hour_before_last), None);
-    }
-
-    #[test]
-    fn auto_send_is_off_without_a_setting() {
-        let created = at(2025, 3, 10, 9, 0, 0);
-        assert_eq!(auto_send_at(created, None), None);
-        assert!(!auto_send_due(created, None, at(2030, 1, 1, 0, 0, 0)));
-    }
-
-    #[test]
-    fn auto_send_is_due_from_exactly_the_boundary() {
-        let created = at(2025, 3, 10, 9, 0, 0);
-        let due = at(2025, 3, 11, 9, 0, 0);
-        assert_eq!(auto_send_at(created, Some(24)), Some(due));
-        assert!(!auto_send_due(
-            created,
-            Some(24),
-            due - TimeDelta::seconds(1)
-        ));
-        assert!(auto_send_due(created, Some(24), due));
-        assert!(auto_send_due(created, Some(24), due + TimeDelta::days(3)));
-    }
-
-    #[test]
-    fn auto_send_is_never_due_before_the_draft_exists() {
-        let created = at(2025, 3, 10, 9, 0, 0);
-        assert!(!auto_send_due(created, Some(1), at(2025, 3, 10, 8, 0, 0)));
-    }
-
-    #[test]
-    fn auto_send_treats_refused_hours_as_off() {
-        let created = at(2025, 3, 10, 9, 0, 0);
-        let much_later = at(2030, 1, 1, 0, 0, 0);
-        assert!(!auto_send_due(created, Some(0), much_later));
-        assert!(!auto_send_due(
-            created,
-            Some(MAX_SEND_DELAY_HOURS + 1),
-            much_later
-        ));
-        assert!(auto_send_due(
-            created,
-            Some(MAX_SEND_DELAY_HOURS),
-            much_later
-        ));
-    }
-
-    #[test]
-    fn auto_send_past_the_end_of_time_is_never_due() {
-        let last = DateTime::<Utc>::MAX_UTC;
-        assert_eq!(auto_send_at(last, Some(1)), None);
-        assert!(!auto_send_due(last, Some(1), last));
     }
 }

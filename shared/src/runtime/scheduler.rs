@@ -12,8 +12,9 @@ use crate::store::{idempotency, jobs};
 /// Finished jobs are kept this long for inspection.
 const KEEP_DONE_JOBS: Duration = Duration::from_secs(7 * 24 * 3600);
 
-/// One tick: send the follow-ups that are due and declare the hand-offs that
-/// never reported back `unknown`, bury jobs whose worker died on the last
+/// One tick: declare the hand-offs that never reported back `unknown`,
+/// schedule the drafts of coaches who send without approval, send the
+/// follow-ups that are due, bury jobs whose worker died on the last
 /// attempt, forget expired idempotency keys, trim finished jobs.
 pub async fn tick(
     pipeline: &Pipeline,
@@ -21,9 +22,11 @@ pub async fn tick(
 ) -> Result<(), crate::store::StoreError> {
     let now = chrono::Utc::now();
     let unfinished = dispatcher.sweep_unfinished(now).await?;
+    let auto_scheduled = dispatcher.auto_schedule(now).await?;
     let dispatched = dispatcher.dispatch_due(now).await?;
-    if unfinished + dispatched.sent + dispatched.failed + dispatched.blocked > 0 {
+    if unfinished + auto_scheduled + dispatched.sent + dispatched.failed + dispatched.blocked > 0 {
         tracing::info!(
+            auto_scheduled,
             sent = dispatched.sent,
             failed = dispatched.failed,
             blocked = dispatched.blocked,

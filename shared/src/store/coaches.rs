@@ -62,6 +62,27 @@ pub async fn get(db: &impl Executor, id: CoachId) -> Result<Option<Coach>, Store
     Ok(row.as_ref().map(from_row))
 }
 
+/// The key in `coaches.settings` of the "send without approval" setting.
+pub const AUTO_SEND_HOURS: &str = "send_without_approval_after_hours";
+
+/// Sets (or, with `None`, removes) the hours after which the coach's drafts
+/// are sent without approval.
+pub async fn set_auto_send_hours(
+    db: &impl Executor,
+    coach: CoachId,
+    hours: Option<i32>,
+) -> Result<(), StoreError> {
+    db.exec(
+        "UPDATE coaches SET settings = CASE WHEN $3::integer IS NULL THEN settings - $2
+                                            ELSE jsonb_set(settings, ARRAY[$2], to_jsonb($3::integer)) END,
+                updated_at = now()
+          WHERE id = $1",
+        &[&coach.0, &AUTO_SEND_HOURS, &hours],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn find_by_email(
     db: &impl Executor,
     email: &EmailAddress,

@@ -111,6 +111,32 @@ pub enum Outcome<'a> {
     Failed { reason: &'a str },
 }
 
+/// Drafts of coaches who send without approval, old enough at `now` by
+/// their coach's setting, and not held for review: scheduled for now with
+/// their current version pinned. Returns them.
+pub async fn auto_schedule(
+    db: &impl Executor,
+    now: DateTime<Utc>,
+) -> Result<Vec<(CoachId, Uuid, i32)>, StoreError> {
+    let rows = db
+        .fetch_all(
+            "UPDATE follow_ups f
+                SET status = 'scheduled', scheduled_at = $1, approved_version = f.current_version,
+                    approved_at = $1, updated_at = now()
+               FROM coaches co
+              WHERE co.id = f.coach_id AND f.status = 'draft' AND f.review_reason IS NULL
+                AND jsonb_typeof(co.settings -> 'send_without_approval_after_hours') = 'number'
+                AND f.created_at + make_interval(hours => (co.settings ->> 'send_without_approval_after_hours')::integer) <= $1
+          RETURNING f.coach_id, f.id, f.current_version",
+            &[&now],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (CoachId(r.get(0)), r.get(1), r.get(2)))
+        .collect())
+}
+
 /// Follow-ups handed to the provider longer ago than `before` whose outcome
 /// never came back (the dispatcher stopped between hand-off and record):
 /// now `unknown`, for the coach to resolve. Returns them.

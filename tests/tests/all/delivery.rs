@@ -420,3 +420,96 @@ async fn no_consent_and_a_provider_refusal_each_leave_their_reason() {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn a_coach_who_sends_without_approval_has_old_enough_drafts_sent_but_never_a_held_one() {
+    let app = TestApp::spawn().await;
+    let check_in = app.check_in_with("s01.vtt").await;
+    let token = check_in.token.as_str();
+    app.wait_until_settled(token, &check_in.session, SETTLE)
+        .await;
+    let (_, list) = app.get(token, "/v1/follow-ups").await;
+    let draft = list["items"][0].clone();
+    let id = draft["id"].as_str().expect("a draft").to_owned();
+    let created = at(draft["created_at"].as_str().expect("created_at"));
+    let dispatcher = app.runtime.dispatcher.clone();
+
+    // Off by default: nothing is scheduled however old the draft.
+    let much_later = created + chrono::Duration::days(60);
+    assert_eq!(dispatcher.auto_schedule(much_later).await.expect("tick"), 0);
+
+    let (status, me) = app
+        .send(
+            app.http
+                .patch(app.url("/v1/me"))
+                .bearer_auth(token)
+                .json(&json!({"send_without_approval_after_hours": 24})),
+        )
+        .await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["settings"]["send_without_approval_after_hours"], 24);
+    let (status, problem) = app
+        .send(
+            app.http
+                .patch(app.url("/v1/me"))
+                .bearer_auth(token)
+                .json(&json!({"send_without_approval_after_hours": 0})),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+
+    // Held for review: never sent without the coach.
+    let follow_up_id = Uuid::parse_str(&id).expect("uuid");
+    {
+        let db = app.db.pool.get().await.expect("db");
+        db.exec(
+            "UPDATE follow_ups SET review_reason = '1 urgent risk flag' WHERE id = $1",
+            &[&follow_up_id],
+        )
+        .await
+        .expect("held");
+    }
+    assert_eq!(dispatcher.auto_schedule(much_later).await.expect("tick"), 0);
+    {
+        let db = app.db.pool.get().await.expect("db");
+        db.exec(
+            "UPDATE follow_ups SET review_reason = NULL WHERE id = $1",
+            &[&follow_up_id],
+        )
+        .await
+        .expect("released");
+    }
+
+    let almost = created + chrono::Duration::hours(24) - chrono::Duration::seconds(1);
+    assert_eq!(dispatcher.auto_schedule(almost).await.expect("tick"), 0);
+    let due = created + chrono::Duration::hours(24);
+    assert_eq!(dispatcher.auto_schedule(due).await.expect("tick"), 1);
+    let scheduled = follow_up(&app, token, &id).await;
+    assert_eq!(scheduled["status"], "scheduled");
+    assert_eq!(scheduled["approved_version"], 1);
+    assert_eq!(at(scheduled["scheduled_at"].as_str().unwrap()), due);
+    let audited = app
+        .count(
+            "SELECT count(*) FROM audit_log WHERE entity_id = $1 AND action = 'follow_up.auto_schedule' AND actor_id IS NULL",
+            &[&follow_up_id],
+        )
+        .await;
+    assert_eq!(audited, 1);
+
+    // Turned off again: the next draft waits for the coach.
+    let (status, me) = app
+        .send(
+            app.http
+                .patch(app.url("/v1/me"))
+                .bearer_auth(token)
+                .json(&json!({"send_without_approval_after_hours": null})),
+        )
+        .await;
+    assert_eq!(status, 200, "{me}");
+    assert!(
+        me["settings"]
+            .get("send_without_approval_after_hours")
+            .is_none(),
+        "{me}"
+    );
+}

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/me"),
+    ("patch", "/v1/me"),
     ("get", "/v1/clients"),
     ("post", "/v1/clients"),
     ("get", "/v1/clients/{id}"),

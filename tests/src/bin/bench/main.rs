@@ -13,6 +13,7 @@
 //! model first and builds it and `flowcoach` in release mode.
 
 mod cost;
+mod dispatch;
 mod server;
 
 use std::collections::BTreeMap;
@@ -34,6 +35,7 @@ use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 use crate::cost::{function_memory_mb, transcript_cost, TranscriptCost};
+use crate::dispatch::{bench_dispatch, DispatchBench};
 use crate::server::ServerUnderBench;
 
 /// The issue asks for a ~6,000-word transcript: fixtures are appended
@@ -137,15 +139,15 @@ async fn main() -> Result<()> {
 
     let bench_transcript = build_transcript(&fixtures, &labels, TARGET_SPOKEN_WORDS)?;
 
-    progress("1/5 parse + metrics + chunk");
+    progress("1/6 parse + metrics + chunk");
     let parse = bench_parse(bench_transcript.vtt.as_bytes())?;
 
-    progress("2/5 embedding");
+    progress("2/6 embedding");
     let texts: Vec<String> = parse.chunks.iter().map(|c| c.text.clone()).collect();
     let embedding = bench_embedding(&texts).await?;
 
     progress(
-        "3/5 drop to ready on flowcoach serve (own process, fresh database), the API under load",
+        "3/6 drop to ready on flowcoach serve (own process, fresh database), the API under load",
     );
     let server = ServerUnderBench::start().await?;
     let measured = on_server(
@@ -162,8 +164,11 @@ async fn main() -> Result<()> {
     }
     let (ready, load, costs) = measured?;
 
-    progress("5/5 local analyser on the fixtures, the tuning half and the held-out half");
+    progress("5/6 local analyser on the fixtures, the tuning half and the held-out half");
     let reports = evaluate_analyser()?;
+
+    progress("6/6 follow-up dispatch through the outbox mailer");
+    let dispatch = bench_dispatch().await?;
     let lambda = read_lambda_figures()?;
 
     let results = Results {
@@ -175,6 +180,7 @@ async fn main() -> Result<()> {
         lambda,
         reports,
         peak_rss_kib,
+        dispatch,
     };
     print_table(&bench_transcript, &results);
     print_json(&results)?;
@@ -193,6 +199,7 @@ struct Results {
     reports: Vec<(&'static str, Report)>,
     /// The server's, after all of the above ran on it.
     peak_rss_kib: Option<u64>,
+    dispatch: DispatchBench,
 }
 
 /// Steps 3 and 4 on the running server.
@@ -206,7 +213,7 @@ async fn on_server(
     let (ready, token, session) = drop_and_wait(server, bench, BENCH_FILENAME).await?;
     let load = api_under_load(server, &token, session).await?;
 
-    progress("4/5 cost per transcript hour (15 min to 2 h transcripts, same server)");
+    progress("4/6 cost per transcript hour (15 min to 2 h transcripts, same server)");
     let memory = function_memory_mb(&workspace_root().join("infra/template.yaml"))?;
     let mut costs = Vec::new();
     for minutes in COST_MINUTES {
@@ -724,6 +731,7 @@ fn print_table(bench: &BenchTranscript, results: &Results) {
         lambda,
         reports,
         peak_rss_kib,
+        dispatch,
     } = results;
     let row = |label: &str, value: String| println!("  {label:<28} {value}");
 
@@ -828,6 +836,15 @@ fn print_table(bench: &BenchTranscript, results: &Results) {
         ),
     );
 
+    row(
+        "follow-up dispatch (outbox mailer)",
+        format!(
+            "{} due follow-ups in {:.2} s = {:.0}/s (target ≥ 500/s)",
+            dispatch.follow_ups,
+            dispatch.elapsed.as_secs_f64(),
+            dispatch.per_second()
+        ),
+    );
     row(
         "server peak RSS (VmHWM)",
         peak_rss_kib.map_or_else(
@@ -953,6 +970,7 @@ fn print_json(results: &Results) -> Result<()> {
         lambda,
         reports,
         peak_rss_kib,
+        dispatch,
     } = results;
     let counts = |c: Counts| {
         json!({
@@ -1041,6 +1059,11 @@ fn print_json(results: &Results) -> Result<()> {
             "functions": lambda.functions,
         })),
         "peak_rss_kib": peak_rss_kib,
+        "dispatch": {
+            "follow_ups": dispatch.follow_ups,
+            "seconds": dispatch.elapsed.as_secs_f64(),
+            "per_s": dispatch.per_second(),
+        },
     });
     println!("BENCH_JSON {}", serde_json::to_string(&line)?);
     Ok(())
