@@ -23,6 +23,8 @@ readonly REQUIREMENTS=(
   "cargo-lambda==1.9.2"
   "schemathesis==4.32.5"
   "openapi-spec-validator==0.9.0"
+  # The SMTP sink the SMTP mailer's tests send to.
+  "aiosmtpd==1.4.6"
 )
 readonly VENV="$FLOWCOACH_CACHE/venv"
 readonly STAMP="$VENV/.flowcoach-requirements"

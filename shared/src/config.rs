@@ -114,6 +114,8 @@ pub struct LocalConfig {
     pub stage_timeout: Duration,
     pub max_attempts: i32,
     pub mail_from: String,
+    /// Send through this SMTP server instead of into the outbox folder.
+    pub smtp_url: Option<Secret>,
     /// Longest lifetime (`exp - iat`) of a local token that is accepted.
     pub token_max_lifetime: Duration,
     pub http: HttpSettings,
@@ -253,6 +255,10 @@ impl LocalConfig {
             mail_from: env_or("FLOWCOACH_MAIL_FROM", || {
                 "FlowCoach <no-reply@flowcoach.local>".into()
             }),
+            smtp_url: std::env::var("FLOWCOACH_SMTP_URL")
+                .ok()
+                .filter(|url| !url.trim().is_empty())
+                .map(Secret::new),
             token_max_lifetime,
             http,
             data_dir,
@@ -333,12 +339,14 @@ mod tests {
             stage_timeout: Duration::from_secs(600),
             max_attempts: 5,
             mail_from: "FlowCoach <no-reply@flowcoach.local>".into(),
+            smtp_url: Some(Secret::new("smtps://coach:smtp-pa55word@mail.example.com")),
             token_max_lifetime: Duration::from_secs(30 * 24 * 3600),
             http: HttpSettings::default(),
         };
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2-sekrit"), "{printed}");
         assert!(!printed.contains("jwt-key-0123456789"), "{printed}");
+        assert!(!printed.contains("smtp-pa55word"), "{printed}");
         assert!(
             printed.contains("db.internal"),
             "the host still helps: {printed}"

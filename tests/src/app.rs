@@ -122,6 +122,7 @@ impl TestApp {
             stage_timeout: options.stage_timeout,
             max_attempts: options.max_attempts,
             mail_from: "FlowCoach <no-reply@flowcoach.test>".into(),
+            smtp_url: None,
             token_max_lifetime: Duration::from_secs(30 * 24 * 3600),
             http: options.http,
         };

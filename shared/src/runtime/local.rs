@@ -16,6 +16,7 @@ use crate::adapters::local::{
     BroadcastNotifier, DirectUploads, FsObjectStore, OutboxMailer, PgStageQueue,
 };
 use crate::adapters::postgres::PgIdempotencyStore;
+use crate::adapters::smtp_mailer::SmtpMailer;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
 use crate::ai::local::LocalAnalyst;
@@ -25,6 +26,7 @@ use crate::config::{HttpSettings, LocalConfig};
 use crate::delivery::{Dispatcher, UnsubscribeLinks};
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};
+use crate::ports::Mailer;
 use crate::store::{self, Pool};
 
 /// Everything one machine runs, built once.
@@ -40,6 +42,16 @@ pub struct LocalRuntime {
     pub worker_settings: WorkerSettings,
     /// Sends due follow-ups on the schedule tick.
     pub dispatcher: Dispatcher,
+}
+
+/// The SMTP server of `FLOWCOACH_SMTP_URL`, else the outbox folder.
+fn mailer(config: &LocalConfig) -> anyhow::Result<Arc<dyn Mailer>> {
+    Ok(match &config.smtp_url {
+        Some(url) => Arc::new(SmtpMailer::from_url(url.expose()).map_err(|error| {
+            anyhow::anyhow!("FLOWCOACH_SMTP_URL is not an SMTP connection URL: {error}")
+        })?),
+        None => Arc::new(OutboxMailer::new(&config.outbox_dir)),
+    })
 }
 
 impl LocalRuntime {
@@ -81,7 +93,7 @@ impl LocalRuntime {
             queue: queue.clone(),
             analyst,
             embedder,
-            mailer: Arc::new(OutboxMailer::new(&config.outbox_dir)),
+            mailer: mailer(&config)?,
             notifier: notifier.clone(),
             settings: PipelineSettings {
                 public_url: config.public_url.clone(),

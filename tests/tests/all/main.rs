@@ -20,5 +20,6 @@ mod pinning;
 mod pipeline;
 mod queue;
 mod resilience;
+mod smtp;
 mod support;
 mod template;

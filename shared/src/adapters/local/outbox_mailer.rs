@@ -1,10 +1,8 @@
 use std::path::PathBuf;
 
 use async_trait::async_trait;
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
-use lettre::Message;
 
+use crate::adapters::mime;
 use crate::ports::{MailError, Mailer, OutgoingEmail};
 
 /// Writes each email as an RFC 5322 `.eml` file into a folder.
@@ -19,20 +17,10 @@ impl OutboxMailer {
     }
 }
 
-fn mailbox(raw: &str, field: &str) -> Result<Mailbox, MailError> {
-    raw.parse()
-        .map_err(|e| MailError::Rejected(format!("{field} address is invalid: {e}")))
-}
-
 #[async_trait]
 impl Mailer for OutboxMailer {
     async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
-        let message = rfc5322(email)?;
-        let message_id = message
-            .headers()
-            .get_raw("Message-ID")
-            .map(|id| id.trim_matches(['<', '>']).to_owned())
-            .unwrap_or_default();
+        let (message, message_id) = mime::message(email)?;
         let unavailable = |e: std::io::Error| {
             MailError::Unavailable(format!("outbox {}: {e}", self.dir.display()))
         };
@@ -53,49 +41,6 @@ impl Mailer for OutboxMailer {
             .map_err(unavailable)?;
         Ok(message_id)
     }
-}
-
-/// The message as a mail server would receive it: `multipart/alternative`
-/// when there is HTML, `Reply-To`, and RFC 8058's one-click unsubscribe
-/// headers when there is an unsubscribe URL.
-pub fn rfc5322(email: &OutgoingEmail) -> Result<Message, MailError> {
-    let message_id = format!("{}@flowcoach.local", uuid::Uuid::new_v4());
-    let mut builder = Message::builder()
-        .message_id(Some(format!("<{message_id}>")))
-        .from(mailbox(&email.from, "sender")?)
-        .to(mailbox(&email.to, "recipient")?)
-        .subject(&email.subject);
-    if let Some(reply_to) = &email.reply_to {
-        builder = builder.reply_to(mailbox(reply_to, "reply-to")?);
-    }
-    let rejected = |e: lettre::error::Error| MailError::Rejected(e.to_string());
-    let mut message = match &email.html_body {
-        Some(html) => builder
-            .multipart(MultiPart::alternative_plain_html(
-                email.text_body.clone(),
-                html.clone(),
-            ))
-            .map_err(rejected)?,
-        None => builder
-            .singlepart(
-                SinglePart::builder()
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(email.text_body.clone()),
-            )
-            .map_err(rejected)?,
-    };
-    if let Some(url) = &email.unsubscribe_url {
-        let headers = message.headers_mut();
-        headers.insert_raw(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{url}>"),
-        ));
-        headers.insert_raw(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-            "List-Unsubscribe=One-Click".to_owned(),
-        ));
-    }
-    Ok(message)
 }
 
 #[cfg(test)]
