@@ -24,6 +24,31 @@ drop_stale_test_databases() {
 }
 phase "clean test databases" drop_stale_test_databases
 
+# Every build of the workspace's own crates leaves its test binaries and
+# incremental state behind (hundreds of MB a build); over a day of builds
+# the shared target folder reached 76 GB and filled the disk. Past the
+# limit, drop the workspace's own artifacts: they rebuild in minutes, the
+# dependencies' (the long part of a cold build) stay.
+readonly TARGET_LIMIT_GB="${FLOWCOACH_TARGET_LIMIT_GB:-40}"
+prune_target() {
+  local size_gb
+  size_gb="$(du -s --block-size=1G "$CARGO_TARGET_DIR" 2>/dev/null | cut -f1)"
+  if [ "${size_gb:-0}" -le "$TARGET_LIMIT_GB" ]; then
+    log "build cache: ${size_gb:-0} GB in $CARGO_TARGET_DIR (limit $TARGET_LIMIT_GB GB)"
+    return 0
+  fi
+  log "build cache: ${size_gb} GB over $TARGET_LIMIT_GB GB: dropping the workspace's own artifacts"
+  local profile
+  for profile in "$CARGO_TARGET_DIR"/debug "$CARGO_TARGET_DIR"/release; do
+    [ -d "$profile" ] || continue
+    rm -rf "$profile/incremental"
+    find "$profile/deps" -maxdepth 1 \( -name 'all-*' -o -name 'bench-*' -o -name 'cold_start-*' \
+      -o -name 'api_*' -o -name 'stage_*' -o -name 'migrate-*' -o -name 'hello_lambda-*' \
+      -o -name 'flowcoach*' -o -name 'libflowcoach*' \) -delete
+  done
+}
+phase "prune build cache" prune_target
+
 phase "format check" cargo fmt --all -- --check
 phase "build" cargo build --workspace --all-targets --locked
 phase "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -96,11 +96,15 @@ fn review_reason(urgent: &[&RiskFlag]) -> Option<String> {
     if urgent.is_empty() {
         return None;
     }
-    let mut categories: Vec<String> = urgent
-        .iter()
-        .map(|f| f.category.replace('_', " "))
-        .collect();
-    categories.dedup();
+    // Each category once, in the order the session raised them (`dedup`
+    // alone keeps a category that comes back after another).
+    let mut categories: Vec<String> = Vec::new();
+    for flag in urgent {
+        let category = flag.category.replace('_', " ");
+        if !categories.contains(&category) {
+            categories.push(category);
+        }
+    }
     Some(format!(
         "This session raised {} ({}). Read the risk flags and act on them before sending anything.",
         if urgent.len() == 1 {
@@ -285,4 +289,37 @@ fn tidy_body(body: &str) -> String {
         out.pop();
     }
     out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ai::analyst::RiskSeverity;
+
+    fn urgent(category: &str) -> RiskFlag {
+        RiskFlag {
+            speaker: "Tobias".into(),
+            client_id: None,
+            category: category.into(),
+            severity: RiskSeverity::Urgent,
+            quote: String::new(),
+            guidance: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_review_reason_names_each_category_once_in_the_order_raised() {
+        let flags = [
+            urgent("self_harm"),
+            urgent("medical_red_flag"),
+            urgent("self_harm"),
+        ];
+        let flags: Vec<&RiskFlag> = flags.iter().collect();
+        let reason = review_reason(&flags).expect("a reason");
+        assert!(
+            reason.contains("3 urgent risk flags (self harm, medical red flag)."),
+            "{reason}"
+        );
+        assert_eq!(review_reason(&[]), None);
+    }
 }
