@@ -428,3 +428,93 @@ async fn dynamodb_idempotency_records_replay_refuse_mismatches_and_expire_in_cod
         Begin::Started
     ));
 }
+
+/// The emulator ignores configuration sets and drops custom headers, so the
+/// SES request itself is checked, against a scripted SESv2 endpoint: a
+/// follow-up names the configuration set (bounce and complaint events) and
+/// carries its HTML part, Reply-To and the one-click unsubscribe headers.
+#[tokio::test]
+async fn a_follow_up_through_ses_names_the_configuration_set_and_carries_its_parts() {
+    use flowcoach_core::aws::adapters::SesMailer;
+    use flowcoach_core::ports::{Mailer, OutgoingEmail};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    flowcoach_core::crypto::install_tls_provider();
+    let ses = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/email/outbound-emails"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"MessageId": "ses-0001"})),
+        )
+        .expect(1)
+        .mount(&ses)
+        .await;
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(ses.uri())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "test",
+            "test",
+            None,
+            None,
+            "flowcoach-tests",
+        ))
+        .load()
+        .await;
+    let mailer = SesMailer::new(
+        aws_sdk_sesv2::Client::new(&config),
+        Some("flowcoach-follow-ups".into()),
+    );
+    let email = OutgoingEmail {
+        reply_to: Some("Dana Whitfield <dana@example.com>".into()),
+        html_body: Some("<p>Thank you.</p>".into()),
+        unsubscribe_url: Some("https://flowcoach.test/v1/unsubscribe/t0ken".into()),
+        ..OutgoingEmail::plain(
+            "Dana Whitfield <no-reply@flowcoach.test>".into(),
+            "tobias@example.com".into(),
+            "Our session".into(),
+            "Thank you.".into(),
+        )
+    };
+    assert_eq!(mailer.send(&email).await.expect("sent"), "ses-0001");
+
+    let requests = ses.received_requests().await.expect("recorded");
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert_eq!(body["ConfigurationSetName"], "flowcoach-follow-ups");
+    assert_eq!(
+        body["FromEmailAddress"],
+        "Dana Whitfield <no-reply@flowcoach.test>"
+    );
+    assert_eq!(
+        body["ReplyToAddresses"],
+        serde_json::json!(["Dana Whitfield <dana@example.com>"])
+    );
+    let simple = &body["Content"]["Simple"];
+    assert_eq!(simple["Body"]["Html"]["Data"], "<p>Thank you.</p>");
+    assert_eq!(simple["Body"]["Text"]["Data"], "Thank you.");
+    let headers: Vec<(String, String)> = simple["Headers"]
+        .as_array()
+        .expect("headers")
+        .iter()
+        .map(|h| {
+            (
+                h["Name"].as_str().unwrap().to_owned(),
+                h["Value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            (
+                "List-Unsubscribe".to_owned(),
+                "<https://flowcoach.test/v1/unsubscribe/t0ken>".to_owned()
+            ),
+            (
+                "List-Unsubscribe-Post".to_owned(),
+                "List-Unsubscribe=One-Click".to_owned()
+            ),
+        ]
+    );
+}
