@@ -16,11 +16,12 @@ pub fn endpoint() -> String {
     std::env::var("FLOWCOACH_AWS_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
 }
 
-/// Clients for the emulator, configured explicitly (no process-wide env).
-pub async fn emulator_clients() -> AwsClients {
+/// An SDK configuration for test credentials against `endpoint` (the
+/// emulator, or a scripted server), set explicitly (no process-wide env).
+pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
     flowcoach_core::crypto::install_tls_provider();
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(endpoint())
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(
             "test",
@@ -30,7 +31,12 @@ pub async fn emulator_clients() -> AwsClients {
             "flowcoach-tests",
         ))
         .load()
-        .await;
+        .await
+}
+
+/// Clients for the emulator.
+pub async fn emulator_clients() -> AwsClients {
+    let config = sdk_config(&endpoint()).await;
     let clients = AwsClients::from_config(&config, true);
     clients.sqs().list_queues().send().await.unwrap_or_else(|e| {
         panic!(

@@ -228,7 +228,7 @@ async fn edit_follow_up(
     audit_with(
         &tx,
         &caller,
-        "follow_up.edit",
+        FollowUpAction::Edit.audit_action(),
         "follow_up",
         Some(id),
         serde_json::json!({ "version": version }),
@@ -533,7 +533,7 @@ async fn transition(
     audit_with(
         &tx,
         caller,
-        &format!("follow_up.{}", action_slug(action)),
+        action.audit_action(),
         "follow_up",
         Some(id),
         serde_json::json!({ "from": locked.status, "to": to, "version": locked.version }),
@@ -561,24 +561,6 @@ fn sentence(text: &str) -> String {
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default();
     format!("{capitalised}.")
-}
-
-/// The audit log's name for an action.
-fn action_slug(action: FollowUpAction) -> &'static str {
-    match action {
-        FollowUpAction::Edit => "edit",
-        FollowUpAction::Approve => "approve",
-        FollowUpAction::Schedule => "schedule",
-        FollowUpAction::SendNow => "send_now",
-        FollowUpAction::AutoSchedule => "auto_schedule",
-        FollowUpAction::Cancel => "cancel",
-        FollowUpAction::Claim => "claim",
-        FollowUpAction::RecordSent => "sent",
-        FollowUpAction::RecordFailed => "failed",
-        FollowUpAction::RecordUnknown => "unknown",
-        FollowUpAction::ResolveAsSent => "resolve_sent",
-        FollowUpAction::ResolveAsResend => "resolve_resend",
-    }
 }
 
 /// The view with its version as a strong `ETag`.

@@ -13,14 +13,13 @@ pub mod message;
 pub mod unsubscribe;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::domain::follow_up_lifecycle::{next_status, FollowUpAction};
 use crate::domain::{new_id, FollowUpStatus};
-use crate::ports::{EventKind, LiveEvent, Mailer, Notifier};
+use crate::ports::{EventKind, LiveEvent, MailError, Mailer, Notifier, OutgoingEmail};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::delivery::{self, DueFollowUp, Outcome};
 use crate::store::emails::{self, Claim};
@@ -32,7 +31,7 @@ const CLAIM_BATCH: i64 = 100;
 
 /// A hand-off without an outcome for this long is declared `unknown`: far
 /// longer than any mail provider call takes.
-pub const UNFINISHED_AFTER: Duration = Duration::from_secs(10 * 60);
+pub const UNFINISHED_AFTER: TimeDelta = TimeDelta::minutes(10);
 
 /// Sends due follow-ups.
 #[derive(Clone)]
@@ -88,7 +87,8 @@ impl Dispatcher {
     /// once their hours have passed (never one held for review), each
     /// audited as the lifecycle's `auto-schedule`.
     pub async fn auto_schedule(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        step(FollowUpStatus::Draft, FollowUpAction::AutoSchedule)?;
+        let action = FollowUpAction::AutoSchedule;
+        let scheduled_status = step(FollowUpStatus::Draft, action)?;
         let mut db = self.db.get().await?;
         let tx = db.transaction().await?;
         let scheduled = delivery::auto_schedule(&tx, now).await?;
@@ -98,11 +98,15 @@ impl Dispatcher {
                 &AuditEntry {
                     coach: *coach,
                     actor: None,
-                    action: "follow_up.auto_schedule",
+                    action: action.audit_action(),
                     entity_type: "follow_up",
                     entity_id: Some(*id),
                     request_id: None,
-                    details: serde_json::json!({ "from": "draft", "to": "scheduled", "version": version }),
+                    details: serde_json::json!({
+                        "from": FollowUpStatus::Draft,
+                        "to": scheduled_status,
+                        "version": version,
+                    }),
                 },
             )
             .await?;
@@ -113,10 +117,8 @@ impl Dispatcher {
 
     /// Turns hand-offs that never reported back into `unknown`.
     pub async fn sweep_unfinished(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let before = now
-            - chrono::Duration::from_std(UNFINISHED_AFTER).unwrap_or(chrono::Duration::minutes(10));
         let db = self.db.get().await?;
-        let swept = delivery::sweep_unfinished(&db, before).await?;
+        let swept = delivery::sweep_unfinished(&db, now - UNFINISHED_AFTER).await?;
         for (coach, id) in &swept {
             tracing::warn!(coach = %coach, follow_up = %id, "a follow-up's hand-off never reported back; now unknown");
             self.notifier
@@ -138,8 +140,8 @@ impl Dispatcher {
         let due = delivery::lock_due(&tx, now, CLAIM_BATCH).await?;
         let mut hand_offs = Vec::with_capacity(due.len());
         let mut blocked = Vec::new();
+        let sending = step(FollowUpStatus::Scheduled, FollowUpAction::Claim)?;
         for item in due {
-            let sending = step(FollowUpStatus::Scheduled, FollowUpAction::Claim)?;
             delivery::record(
                 &tx,
                 item.id,
@@ -187,20 +189,21 @@ impl Dispatcher {
         Ok((hand_offs, refused))
     }
 
+    /// The follow-up as the email to `to`, with its unsubscribe link.
+    fn email(&self, due: &DueFollowUp, to: &str) -> Result<OutgoingEmail, MailError> {
+        let unsubscribe_url = self.links.url(due.coach, to).map_err(|error| {
+            MailError::Rejected(format!("the unsubscribe link could not be signed: {error}"))
+        })?;
+        message::follow_up_email(due, to, &self.mail_from, &unsubscribe_url)
+    }
+
     /// Hands one claimed follow-up to the mailer and records the outcome.
     /// Returns whether the provider accepted it.
     async fn hand_off(&self, hand_off: HandOff) -> Result<bool, StoreError> {
         let HandOff { due, to, email_id } = hand_off;
-        let result = match self.links.url(due.coach, &to) {
-            Ok(unsubscribe_url) => {
-                match message::follow_up_email(&due, &to, &self.mail_from, &unsubscribe_url) {
-                    Ok(email) => self.mailer.send(&email).await,
-                    Err(error) => Err(error),
-                }
-            }
-            Err(error) => Err(crate::ports::MailError::Rejected(format!(
-                "the unsubscribe link could not be signed: {error}"
-            ))),
+        let result = match self.email(&due, &to) {
+            Ok(email) => self.mailer.send(&email).await,
+            Err(error) => Err(error),
         };
         let db = self.db.get().await?;
         let sending = FollowUpStatus::Sending;

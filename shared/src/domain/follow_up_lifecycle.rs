@@ -55,6 +55,25 @@ impl FollowUpAction {
         Self::ResolveAsResend,
     ];
 
+    /// The action's name in the audit log, whoever takes it (the API, the
+    /// dispatcher, the auto-send setting).
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            Self::Edit => "follow_up.edit",
+            Self::Approve => "follow_up.approve",
+            Self::Schedule => "follow_up.schedule",
+            Self::SendNow => "follow_up.send_now",
+            Self::AutoSchedule => "follow_up.auto_schedule",
+            Self::Cancel => "follow_up.cancel",
+            Self::Claim => "follow_up.claim",
+            Self::RecordSent => "follow_up.sent",
+            Self::RecordFailed => "follow_up.failed",
+            Self::RecordUnknown => "follow_up.unknown",
+            Self::ResolveAsSent => "follow_up.resolve_sent",
+            Self::ResolveAsResend => "follow_up.resolve_resend",
+        }
+    }
+
     /// The action as a person would say it; it completes "cannot … a follow-up".
     pub fn as_str(self) -> &'static str {
         match self {

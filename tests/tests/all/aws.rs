@@ -440,7 +440,6 @@ async fn a_follow_up_through_ses_names_the_configuration_set_and_carries_its_par
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    flowcoach_core::crypto::install_tls_provider();
     let ses = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v2/email/outbound-emails"))
@@ -450,18 +449,7 @@ async fn a_follow_up_through_ses_names_the_configuration_set_and_carries_its_par
         .expect(1)
         .mount(&ses)
         .await;
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(ses.uri())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "flowcoach-tests",
-        ))
-        .load()
-        .await;
+    let config = flowcoach_tests::aws::sdk_config(&ses.uri()).await;
     let mailer = SesMailer::new(
         aws_sdk_sesv2::Client::new(&config),
         Some("flowcoach-follow-ups".into()),
