@@ -7,6 +7,7 @@ pub mod aws;
 pub mod database;
 pub mod evaluation;
 pub mod fixtures;
+pub mod mailer;
 pub mod memory;
 pub mod wire;
 

@@ -28,6 +28,10 @@ pub struct UpdateMe {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<u32>, minimum = 1, maximum = 720)]
     pub send_without_approval_after_hours: Option<Option<u32>>,
+    /// The coach's IANA time zone (`Europe/Berlin`): the daily reminder
+    /// digest goes out at 08:00 there.
+    #[schema(example = "Europe/Berlin")]
+    pub time_zone: Option<String>,
 }
 
 /// The signed-in coach.
@@ -49,7 +53,27 @@ async fn update_me(
     caller: Caller,
     ApiJson(input): ApiJson<UpdateMe>,
 ) -> Result<Json<Coach>, ApiError> {
+    if let Some(time_zone) = &input.time_zone {
+        if time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ApiError::field(
+                "time_zone",
+                "must be an IANA time zone such as Europe/Berlin",
+            ));
+        }
+    }
     let db = state.db.get().await?;
+    if let Some(time_zone) = &input.time_zone {
+        coaches::set_time_zone(&db, caller.coach, time_zone).await?;
+        audit_with(
+            &db,
+            &caller,
+            "coach.settings",
+            "coach",
+            Some(caller.coach.0),
+            serde_json::json!({ "time_zone": time_zone }),
+        )
+        .await?;
+    }
     if let Some(hours) = input.send_without_approval_after_hours {
         if hours.is_some_and(|hours| hours == 0 || hours > MAX_SEND_DELAY_HOURS) {
             return Err(ApiError::field(

@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod clients;
+mod commitments;
 pub mod edge;
 mod events;
 mod extract;
@@ -108,6 +109,7 @@ pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
         ("clients", clients::router()),
         ("sessions", sessions::router()),
         ("follow-ups", follow_ups::router()),
+        ("commitments", commitments::router()),
     ]
 }
 
@@ -186,7 +188,11 @@ pub mod lambda {
     }
 
     pub fn follow_ups(state: AppState) -> Router {
-        build_router(state, vec![super::follow_ups::router()], health::router())
+        build_router(
+            state,
+            vec![super::follow_ups::router(), super::commitments::router()],
+            health::router(),
+        )
     }
 
     pub fn docs(state: AppState) -> Router {

@@ -9,6 +9,7 @@
 //! `sending`, which the sweep turns `unknown` for the coach to resolve,
 //! never resending it by itself (ADR 12).
 
+pub mod digest;
 pub mod message;
 pub mod unsubscribe;
 

@@ -7,8 +7,8 @@ pub mod text;
 
 pub use email::{EmailAddress, InvalidEmail};
 pub use status::{
-    Attendance, CoachRole, FollowUpStatus, PipelineStage, SessionKind, SessionStatus, TemplateKind,
-    VersionSource,
+    Attendance, CoachRole, CommitmentStatus, FollowUpStatus, PipelineStage, SessionKind,
+    SessionStatus, TemplateKind, VersionSource,
 };
 
 use uuid::Uuid;

@@ -71,6 +71,11 @@ labelled_enum!(
     }
 );
 labelled_enum!(TemplateKind { Summary => "summary", FollowUp => "follow_up" });
+labelled_enum!(
+    /// Whether a commitment still stands: `done` and `dropped` ones leave
+    /// the coach's daily digest.
+    CommitmentStatus { Open => "open", Done => "done", Dropped => "dropped" }
+);
 
 impl PipelineStage {
     pub const ALL: [PipelineStage; 4] = [Self::Chunk, Self::Analyse, Self::Embed, Self::Notify];

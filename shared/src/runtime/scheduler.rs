@@ -14,7 +14,7 @@ const KEEP_DONE_JOBS: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// One tick: declare the hand-offs that never reported back `unknown`,
 /// schedule the drafts of coaches who send without approval, send the
-/// follow-ups that are due, bury jobs whose worker died on the last
+/// follow-ups that are due, send the coaches' reminder digests, bury jobs whose worker died on the last
 /// attempt, forget expired idempotency keys, trim finished jobs.
 pub async fn tick(
     pipeline: &Pipeline,
@@ -32,6 +32,14 @@ pub async fn tick(
             blocked = dispatched.blocked,
             unfinished,
             "follow-ups dispatched"
+        );
+    }
+    let digests = dispatcher.send_digests(now).await?;
+    if digests.sent + digests.failed > 0 {
+        tracing::info!(
+            sent = digests.sent,
+            failed = digests.failed,
+            "reminder digests"
         );
     }
     let buried = super::worker::bury_abandoned(pipeline).await?;

@@ -37,10 +37,10 @@ impl Coach {
     }
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, email, display_name, time_zone, role::text AS role, settings, created_at";
 
-fn from_row(row: &Row) -> Coach {
+pub(super) fn from_row(row: &Row) -> Coach {
     Coach {
         id: row.get("id"),
         email: row.get("email"),
@@ -78,6 +78,19 @@ pub async fn set_auto_send_hours(
                 updated_at = now()
           WHERE id = $1",
         &[&coach.0, &AUTO_SEND_HOURS, &hours],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_time_zone(
+    db: &impl Executor,
+    coach: CoachId,
+    time_zone: &str,
+) -> Result<(), StoreError> {
+    db.exec(
+        "UPDATE coaches SET time_zone = $2, updated_at = now() WHERE id = $1",
+        &[&coach.0, &time_zone],
     )
     .await?;
     Ok(())

@@ -62,6 +62,20 @@ pub async fn claim(
     })
 }
 
+/// Which of these dedup keys have been claimed already.
+pub async fn claimed_keys(db: &impl Executor, keys: &[String]) -> Result<Vec<String>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = db
+        .fetch_all(
+            "SELECT dedup_key FROM emails WHERE dedup_key = ANY($1)",
+            &[&keys],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
+}
+
 pub async fn mark_sent(
     db: &impl Executor,
     coach: CoachId,

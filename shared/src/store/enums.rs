@@ -11,8 +11,8 @@ use postgres_types::{FromSql, IsNull, ToSql, Type};
 
 use super::sql::SqlType;
 use crate::domain::{
-    Attendance, CoachRole, FollowUpStatus, PipelineStage, SessionKind, SessionStatus, TemplateKind,
-    VersionSource,
+    Attendance, CoachRole, CommitmentStatus, FollowUpStatus, PipelineStage, SessionKind,
+    SessionStatus, TemplateKind, VersionSource,
 };
 
 type BoxError = Box<dyn std::error::Error + Sync + Send>;
@@ -60,4 +60,5 @@ sql_enum! {
     VersionSource => "version_source",
     FollowUpStatus => "follow_up_status",
     TemplateKind => "template_kind",
+    CommitmentStatus => "commitment_status",
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod chunks;
 pub mod clients;
 pub mod coaches;
+pub mod commitments;
 pub mod delivery;
 pub mod emails;
 mod enums;

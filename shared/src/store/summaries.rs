@@ -116,6 +116,7 @@ pub async fn insert_ai_version(
         )
         .await?;
     }
+    super::commitments::inherit_status(db, coach, version_id).await?;
     Ok(Some(version_id))
 }
 

@@ -5,65 +5,18 @@
 //! no consent, a refusal and an unsubscribed address each leave the reason
 //! on the follow-up.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use flowcoach_core::delivery::Dispatcher;
-use flowcoach_core::ports::{MailError, Mailer, OutgoingEmail};
 use flowcoach_core::store::Executor;
+use flowcoach_tests::mailer::{Behaviour, RecordingMailer};
 use flowcoach_tests::{CheckIn, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 const SETTLE: Duration = Duration::from_secs(180);
-
-/// What the mailer does with each message.
-#[derive(Clone, Copy)]
-enum Behaviour {
-    Accept,
-    Reject,
-    /// Takes the message and never answers: the process stops mid hand-off.
-    Hang,
-}
-
-/// A mail provider that keeps what it was given.
-struct RecordingMailer {
-    sent: Mutex<Vec<OutgoingEmail>>,
-    behaviour: Behaviour,
-}
-
-impl RecordingMailer {
-    fn new(behaviour: Behaviour) -> Arc<Self> {
-        Arc::new(Self {
-            sent: Mutex::new(Vec::new()),
-            behaviour,
-        })
-    }
-
-    fn sent(&self) -> Vec<OutgoingEmail> {
-        self.sent.lock().expect("lock").clone()
-    }
-}
-
-#[async_trait]
-impl Mailer for RecordingMailer {
-    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError> {
-        let count = {
-            let mut sent = self.sent.lock().expect("lock");
-            sent.push(email.clone());
-            sent.len()
-        };
-        match self.behaviour {
-            Behaviour::Accept => Ok(format!("provider-{count}")),
-            Behaviour::Reject => Err(MailError::Rejected(
-                "address on the provider's block list".into(),
-            )),
-            Behaviour::Hang => std::future::pending().await,
-        }
-    }
-}
 
 fn dispatcher(app: &TestApp, mailer: Arc<RecordingMailer>) -> Dispatcher {
     Dispatcher {

@@ -6,6 +6,7 @@ mod api;
 mod api_lambda;
 mod aws;
 mod bad_input;
+mod commitments;
 mod delivery;
 mod events;
 mod follow_ups;

@@ -33,6 +33,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/follow-ups/{id}/send-now"),
     ("post", "/v1/follow-ups/{id}/cancel"),
     ("post", "/v1/follow-ups/{id}/resolve"),
+    ("get", "/v1/commitments"),
+    ("patch", "/v1/commitments/{id}"),
     ("get", "/v1/unsubscribe/{token}"),
     ("post", "/v1/unsubscribe/{token}"),
 ];
