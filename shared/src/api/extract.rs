@@ -1,15 +1,40 @@
 //! Extractors whose rejections are problem+json.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 use super::problem::ApiError;
 
-/// `Json<T>` whose errors are problem+json.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `Json<T>` whose errors are problem+json. Every body is a JSON object:
+/// serde would read a struct from an array too (`[null, null]` as its
+/// fields in order), which no client means.
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::Unprocessable(
+                "The body must be a JSON object.".into(),
+            ));
+        }
+        // Read again as `T` through axum, for its errors naming the field.
+        let bytes = serde_json::to_vec(&value)
+            .map_err(|_| ApiError::BadRequest("The body is not valid JSON.".into()))?;
+        let axum::Json(parsed) = axum::Json::<T>::from_bytes(&bytes)?;
+        Ok(Self(parsed))
+    }
+}
 
 /// `Path<T>` whose errors are problem+json (a malformed id is a 404, as an unknown one is).
 #[derive(Debug, FromRequestParts)]

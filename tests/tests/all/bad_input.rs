@@ -168,3 +168,36 @@ async fn a_nul_character_in_any_text_field_is_refused_naming_the_field() {
     assert_eq!(problem["errors"][0]["field"], "title", "{problem}");
     assert_eq!(app.count("SELECT count(*) FROM sessions", &[]).await, 0);
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    // serde reads a struct from an array of its fields in order: `[null, null]`
+    // was taken as an empty PATCH, `["Tobias"]` as a client named Tobias.
+    for body in [serde_json::json!([null, null]), serde_json::json!(["UTC"])] {
+        let request = app
+            .http
+            .patch(app.url("/v1/me"))
+            .bearer_auth(&token)
+            .json(&body);
+        let (status, problem) = app.send(request).await;
+        assert_eq!(status, 422, "{body}: {problem}");
+        assert_eq!(problem["detail"], "The body must be a JSON object.");
+    }
+    let (status, problem) = app
+        .post(&token, "/v1/clients", &serde_json::json!(["Tobias Renner"]))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(app.count("SELECT count(*) FROM clients", &[]).await, 0);
+    for body in ["\"text\"", "42", "null"] {
+        let request = app
+            .http
+            .post(app.url("/v1/clients"))
+            .bearer_auth(&token)
+            .header("Content-Type", "application/json")
+            .body(body);
+        let (status, _) = app.send(request).await;
+        assert_eq!(status, 422, "{body}");
+    }
+}
