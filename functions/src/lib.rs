@@ -8,11 +8,14 @@ use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use axum::Router;
+use chrono::{DateTime, Utc};
 use flowcoach_core::api::AppState;
 use flowcoach_core::aws::adapters::CognitoClaims;
 use flowcoach_core::aws::lambda::stage::StageHandler;
 use flowcoach_core::aws::runtime::AwsRuntime;
+use flowcoach_core::delivery::Dispatcher;
 use flowcoach_core::domain::PipelineStage;
+use flowcoach_core::store::StoreError;
 use lambda_runtime::{service_fn, LambdaEvent};
 
 /// Matches the stage queues' `maxReceiveCount` in infra/template.yaml.
@@ -57,5 +60,28 @@ pub async fn run_api(
     flowcoach_core::telemetry::init();
     let runtime = AwsRuntime::from_env().await?;
     let auth = Arc::new(CognitoClaims::new(runtime.db.clone()));
-    lambda_http::run(router(state(&runtime, auth))).await
+    let mut state = state(&runtime, auth);
+    // Only api-docs, which serves the unsubscribe pages, is given the key.
+    state.unsubscribe = runtime.unsubscribe_links().await?;
+    lambda_http::run(router(state)).await
+}
+
+/// Runs one scheduled job (an EventBridge schedule's target) with the
+/// follow-up dispatcher; answers with what the run did. A failed run is an
+/// invocation error, retried by Lambda and then sent to the function's
+/// dead-letter queue.
+pub async fn run_scheduled<Report, Job>(job: Job) -> Result<(), lambda_runtime::Error>
+where
+    Report: serde::Serialize,
+    Job: AsyncFn(&Dispatcher, DateTime<Utc>) -> Result<Report, StoreError>,
+{
+    flowcoach_core::telemetry::init();
+    let runtime = AwsRuntime::from_env().await?;
+    let dispatcher = runtime.dispatcher().await?;
+    let (dispatcher, job) = (&dispatcher, &job);
+    lambda_runtime::run(service_fn(|_: LambdaEvent<serde_json::Value>| async move {
+        let report = job(dispatcher, Utc::now()).await?;
+        Ok::<Report, lambda_runtime::Error>(report)
+    }))
+    .await
 }

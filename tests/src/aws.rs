@@ -54,6 +54,8 @@ pub struct AwsStack {
     pub table: String,
     pub sender: String,
     pub queue_urls: HashMap<PipelineStage, String>,
+    /// A Secrets Manager secret holding the unsubscribe links' key.
+    pub unsubscribe_secret_arn: String,
     pub dlq_urls: HashMap<PipelineStage, String>,
 }
 
@@ -162,6 +164,17 @@ impl AwsStack {
             .send()
             .await
             .expect("SES identity");
+        let unsubscribe_secret_arn = clients
+            .secrets()
+            .create_secret()
+            .name(format!("fc-{suffix}-unsubscribe"))
+            .secret_string(uuid::Uuid::new_v4().simple().to_string())
+            .send()
+            .await
+            .expect("unsubscribe secret")
+            .arn()
+            .expect("secret arn")
+            .to_owned();
         Self {
             clients,
             bucket,
@@ -169,6 +182,7 @@ impl AwsStack {
             sender,
             queue_urls,
             dlq_urls,
+            unsubscribe_secret_arn,
         }
     }
 

@@ -1,6 +1,8 @@
-//! Lambda: the `/v1/follow-ups` API resource behind API Gateway: the
-//! follow-up lifecycle (edit, approve, schedule, send now, cancel, resolve)
-//! with idempotent `POST`s (DynamoDB), no bucket or queue.
+//! Lambda: the `/v1/follow-ups`, `/v1/templates` and `/v1/commitments` API
+//! resources behind API Gateway: the follow-up lifecycle (edit, approve,
+//! schedule, send now, cancel, resolve), the templates drafts are written
+//! from, and the commitments reminders come from, with idempotent `POST`s
+//! (DynamoDB), no bucket or queue.
 
 use flowcoach_core::api;
 

@@ -32,6 +32,8 @@ pub struct AttributedUtterance {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUpTemplate {
     pub id: Uuid,
+    /// The template's version the draft is written from (recorded on it).
+    pub version: i32,
     pub name: String,
     pub subject: String,
     pub body: String,
@@ -117,6 +119,10 @@ pub struct RiskFlag {
 pub struct ClientInsight {
     pub client_id: Uuid,
     pub insights: Vec<String>,
+    /// What the client's follow-up may recall of the session (the
+    /// `highlights` placeholder), kept so a template preview can use them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highlights: Vec<String>,
 }
 
 /// A rendered follow-up draft for one client.
@@ -124,6 +130,10 @@ pub struct ClientInsight {
 pub struct FollowUpDraft {
     pub client_id: Uuid,
     pub template_id: Uuid,
+    /// The version of the template it was rendered from; `None` when the
+    /// template was not used (the careful note for a client at risk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_version: Option<i32>,
     pub subject: String,
     pub body: String,
     /// Why this draft must be reviewed before it may be approved (a session

@@ -25,6 +25,7 @@ impl BuiltinTemplate {
     pub fn to_follow_up_template(&self) -> FollowUpTemplate {
         FollowUpTemplate {
             id: self.id,
+            version: 1,
             name: self.name.to_string(),
             subject: self.subject.to_string(),
             body: self.body.to_string(),

@@ -59,19 +59,58 @@ const TEMPLATE_GLOBALS: &[&str] = &["range", "loop"];
 /// Statements a template may use.
 const ALLOWED_STATEMENTS: &[&str] = &["if", "elif", "else", "endif", "for", "endfor"];
 
+/// Where in a template something is wrong: 1-based line, and column in
+/// characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// The position of the byte `offset` in `text`.
+    fn of(text: &str, offset: usize) -> Self {
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Self {
+            line: before.bytes().filter(|b| *b == b'\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    /// The first non-blank character of `line` (when the engine names only the line).
+    fn of_line(text: &str, line: usize) -> Self {
+        let column = text.lines().nth(line.saturating_sub(1)).map_or(1, |l| {
+            l.chars().take_while(|c| c.is_whitespace()).count() + 1
+        });
+        Self { line, column }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
 /// Why a template cannot be saved or rendered, in words a coach can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
     #[error("The template is {size_kib} KiB; templates can be at most {max_kib} KiB. Please shorten it.")]
     TooLarge { size_kib: usize, max_kib: usize },
-    #[error("There is a mistake in the template{}: {detail}. Check that every {{{{ … }}}} and {{% … %}} is closed and that each {{% if %}} or {{% for %}} has its {{% endif %}} or {{% endfor %}}.", on_line(*.line))]
-    Syntax { line: Option<usize>, detail: String },
-    #[error("{what} is not allowed in follow-up templates{}. Only placeholders, {{% if %}} and {{% for %}} blocks and simple filters are supported.", on_line(Some(*.line)))]
-    NotAllowed { line: usize, what: String },
-    #[error("`{name}`{} is not a placeholder FlowCoach knows. Available placeholders: {available}.", on_line(*.line))]
+    #[error("There is a mistake in the template{}: {detail}. Check that every {{{{ … }}}} and {{% … %}} is closed and that each {{% if %}} or {{% for %}} has its {{% endif %}} or {{% endfor %}}.", placed(*.at))]
+    Syntax {
+        at: Option<Position>,
+        detail: String,
+    },
+    #[error("{what} is not allowed in follow-up templates{}. Only placeholders, {{% if %}} and {{% for %}} blocks and simple filters are supported.", placed(Some(*.at)))]
+    NotAllowed { at: Position, what: String },
+    #[error("`{name}`{} is not a placeholder FlowCoach knows. Available placeholders: {available}.", placed(*.at))]
     UnknownPlaceholder {
         name: String,
-        line: Option<usize>,
+        at: Option<Position>,
         available: String,
     },
     #[error("The template does too much work (for example a very long or endless loop) and was stopped. Please simplify its loops.")]
@@ -80,12 +119,30 @@ pub enum TemplateError {
         "The filled-in email would be longer than {max_kib} KiB. Please shorten the template."
     )]
     OutputTooLarge { max_kib: usize },
-    #[error("The template could not be filled in{}: {detail}.", on_line(*.line))]
-    Render { line: Option<usize>, detail: String },
+    #[error("The template could not be filled in{}: {detail}.", placed(*.at))]
+    Render {
+        at: Option<Position>,
+        detail: String,
+    },
 }
 
-fn on_line(line: Option<usize>) -> String {
-    line.map(|l| format!(" on line {l}")).unwrap_or_default()
+impl TemplateError {
+    /// Where in the template the mistake is, when it is at one place.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            Self::Syntax { at, .. }
+            | Self::UnknownPlaceholder { at, .. }
+            | Self::Render { at, .. } => *at,
+            Self::NotAllowed { at, .. } => Some(*at),
+            Self::TooLarge { .. } | Self::TooComplex | Self::OutputTooLarge { .. } => None,
+        }
+    }
+}
+
+fn placed(position: Option<Position>) -> String {
+    position
+        .map(|p| format!(" on line {}, column {}", p.line, p.column))
+        .unwrap_or_default()
 }
 
 /// Checks a follow-up template before it is saved: size, allowed constructs,
@@ -94,7 +151,9 @@ fn on_line(line: Option<usize>) -> String {
 pub fn validate(template: &str) -> Result<(), TemplateError> {
     check_source(template)?;
     let env = sandboxed_environment();
-    let compiled = env.template_from_str(template).map_err(map_error)?;
+    let compiled = env
+        .template_from_str(template)
+        .map_err(|e| map_error(template, e))?;
     let known: BTreeSet<&str> = FOLLOW_UP_PLACEHOLDERS
         .iter()
         .chain(TEMPLATE_GLOBALS)
@@ -108,7 +167,7 @@ pub fn validate(template: &str) -> Result<(), TemplateError> {
     unknown.sort();
     if let Some(name) = unknown.into_iter().next() {
         return Err(TemplateError::UnknownPlaceholder {
-            line: first_line_mentioning(template, &name),
+            at: first_mention(template, &name),
             name,
             available: FOLLOW_UP_PLACEHOLDERS.join(", "),
         });
@@ -142,7 +201,9 @@ pub fn sample_context() -> serde_json::Value {
 pub fn render(template: &str, context: &serde_json::Value) -> Result<String, TemplateError> {
     check_source(template)?;
     let env = sandboxed_environment();
-    let compiled = env.template_from_str(template).map_err(map_error)?;
+    let compiled = env
+        .template_from_str(template)
+        .map_err(|e| map_error(template, e))?;
     let mut writer = CappedWriter {
         buffer: Vec::new(),
         overflowed: false,
@@ -153,9 +214,9 @@ pub fn render(template: &str, context: &serde_json::Value) -> Result<String, Tem
             max_kib: MAX_OUTPUT_BYTES / 1024,
         });
     }
-    rendered.map_err(map_error)?;
+    rendered.map_err(|e| map_error(template, e))?;
     String::from_utf8(writer.buffer).map_err(|_| TemplateError::Render {
-        line: None,
+        at: None,
         detail: "the result is not valid text".to_string(),
     })
 }
@@ -301,7 +362,7 @@ fn scan_code_blocks(template: &str) -> Result<(), TemplateError> {
                 continue;
             }
         };
-        let line = line_at(template, index);
+        let at = Position::of(template, index);
         let body_start = index + 2;
         let Some(body_end) = find_block_end(bytes, body_start, closer, opener != b"{#") else {
             // Unclosed block: the parser reports it with a line number.
@@ -316,7 +377,7 @@ fn scan_code_blocks(template: &str) -> Result<(), TemplateError> {
                 .unwrap_or("");
             if !ALLOWED_STATEMENTS.contains(&keyword) {
                 return Err(TemplateError::NotAllowed {
-                    line,
+                    at,
                     what: format!("The `{{% {keyword} %}}` statement"),
                 });
             }
@@ -325,7 +386,7 @@ fn scan_code_blocks(template: &str) -> Result<(), TemplateError> {
                     loop_depth += 1;
                     if loop_depth > MAX_LOOP_NESTING {
                         return Err(TemplateError::NotAllowed {
-                            line,
+                            at,
                             what: format!("Nesting more than {MAX_LOOP_NESTING} loops"),
                         });
                     }
@@ -335,7 +396,7 @@ fn scan_code_blocks(template: &str) -> Result<(), TemplateError> {
             }
         }
         if opener != b"{#" {
-            check_operators(&template[body_start..body_end], line)?;
+            check_operators(template, body_start, body_end)?;
         }
         index = body_end + 2;
     }
@@ -368,10 +429,11 @@ fn find_block_end(bytes: &[u8], start: usize, closer: &[u8], is_code: bool) -> O
 
 /// `*` repeats strings and `~` concatenates them; neither is needed in an
 /// email and both can grow values far beyond the fuel budget.
-fn check_operators(code: &str, line: usize) -> Result<(), TemplateError> {
+fn check_operators(template: &str, start: usize, end: usize) -> Result<(), TemplateError> {
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    for c in code.chars() {
+    for (offset, c) in template[start..end].char_indices() {
+        let at = || Position::of(template, start + offset);
         if let Some(open) = quote {
             if escaped {
                 escaped = false;
@@ -386,13 +448,13 @@ fn check_operators(code: &str, line: usize) -> Result<(), TemplateError> {
             '"' | '\'' => quote = Some(c),
             '*' => {
                 return Err(TemplateError::NotAllowed {
-                    line,
+                    at: at(),
                     what: "The `*` operator".to_string(),
                 })
             }
             '~' => {
                 return Err(TemplateError::NotAllowed {
-                    line,
+                    at: at(),
                     what: "The `~` operator (write the two placeholders side by side instead)"
                         .to_string(),
                 })
@@ -403,36 +465,36 @@ fn check_operators(code: &str, line: usize) -> Result<(), TemplateError> {
     Ok(())
 }
 
-fn line_at(text: &str, byte_index: usize) -> usize {
-    text[..byte_index].bytes().filter(|b| *b == b'\n').count() + 1
+/// Where `name` first appears as a whole word.
+fn first_mention(template: &str, name: &str) -> Option<Position> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    template.match_indices(name).find_map(|(offset, _)| {
+        let before = template[..offset].chars().next_back();
+        let after = template[offset + name.len()..].chars().next();
+        (!before.is_some_and(is_word) && !after.is_some_and(is_word))
+            .then(|| Position::of(template, offset))
+    })
 }
 
-fn first_line_mentioning(template: &str, name: &str) -> Option<usize> {
-    template
-        .lines()
-        .position(|line| line.contains(name))
-        .map(|index| index + 1)
-}
-
-fn map_error(error: minijinja::Error) -> TemplateError {
+/// The engine's error in the coach's words, at the place it names: its
+/// span when it has one, else the start of its line.
+fn map_error(template: &str, error: minijinja::Error) -> TemplateError {
+    let at = error
+        .range()
+        .map(|range| Position::of(template, range.start))
+        .or_else(|| error.line().map(|line| Position::of_line(template, line)));
     let detail = error
         .detail()
         .map(str::to_string)
         .unwrap_or_else(|| error.kind().to_string());
     match error.kind() {
         ErrorKind::OutOfFuel => TemplateError::TooComplex,
-        ErrorKind::SyntaxError => TemplateError::Syntax {
-            line: error.line(),
-            detail,
-        },
+        ErrorKind::SyntaxError => TemplateError::Syntax { at, detail },
         ErrorKind::TemplateNotFound => TemplateError::NotAllowed {
-            line: error.line().unwrap_or(1),
+            at: at.unwrap_or(Position { line: 1, column: 1 }),
             what: "Including other templates".to_string(),
         },
-        _ => TemplateError::Render {
-            line: error.line(),
-            detail,
-        },
+        _ => TemplateError::Render { at, detail },
     }
 }
 
@@ -521,10 +583,10 @@ mod tests {
     fn syntax_error_reports_line() {
         let err = validate("Hello\n{{ client_first_name }\nBye").expect_err("syntax error");
         match &err {
-            TemplateError::Syntax { line, .. } => assert_eq!(*line, Some(2)),
+            TemplateError::Syntax { at, .. } => assert_eq!(at.map(|p| p.line), Some(2)),
             other => panic!("unexpected {other:?}"),
         }
-        assert!(err.to_string().contains("line 2"), "{err}");
+        assert!(err.to_string().contains("line 2, column"), "{err}");
 
         let err = validate("a\nb\n{% if commitments %}\nno end").expect_err("unclosed if");
         assert!(matches!(err, TemplateError::Syntax { .. }), "{err:?}");
@@ -534,7 +596,7 @@ mod tests {
     fn unknown_placeholder_is_reported_at_validation_only() {
         let err = validate("Hi {{ client_frist_name }}").expect_err("typo");
         assert!(
-            matches!(&err, TemplateError::UnknownPlaceholder { name, line: Some(1), .. } if name == "client_frist_name"),
+            matches!(&err, TemplateError::UnknownPlaceholder { name, at: Some(Position { line: 1, column: 7 }), .. } if name == "client_frist_name"),
             "{err:?}"
         );
         assert_eq!(
@@ -549,7 +611,10 @@ mod tests {
     fn validation_trial_renders() {
         assert!(matches!(
             validate("{{ client_name|shout }}"),
-            Err(TemplateError::Render { line: Some(1), .. })
+            Err(TemplateError::Render {
+                at: Some(Position { line: 1, .. }),
+                ..
+            })
         ));
         assert_eq!(
             validate("{% for a in range(1000) %}{% for b in range(1000) %}{% if a %}{% endif %}{% endfor %}{% endfor %}"),
@@ -582,6 +647,30 @@ mod tests {
             Err(TemplateError::Render { .. })
         ));
         assert!(render("{{ range(100000)|length }}", &json!({})).is_err());
+    }
+
+    #[test]
+    fn mistakes_are_placed_by_line_and_column() {
+        let position = |template: &str| validate(template).expect_err("a mistake").position();
+        assert_eq!(
+            position("Hi\n  {% set x = 1 %}"),
+            Some(Position { line: 2, column: 3 })
+        );
+        assert_eq!(
+            position("Hi {{ client_name }}\nA {{ client_name ~ coach_name }}"),
+            Some(Position {
+                line: 2,
+                column: 18
+            })
+        );
+        assert_eq!(
+            position("Dear {{ client_name }},\nÜber {{ clients_name }}"),
+            Some(Position { line: 2, column: 9 })
+        );
+        let syntax = position("Hello\n{{ client_first_name }\nBye").expect("a place");
+        assert_eq!(syntax.line, 2);
+        assert!(syntax.column >= 1);
+        assert_eq!(position(&"x".repeat(MAX_TEMPLATE_BYTES + 1)), None);
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! statuses before and after.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
@@ -26,6 +26,7 @@ use super::problem::{ApiError, FieldError};
 use super::responses::{
     Authenticated, ById, Conflicting, Idempotent, IfMatched, JsonBody, Versioned, WithQuery,
 };
+use super::versioning::{expected_version, with_etag, IfMatch};
 use super::{audit, audit_with, tenant, AppState, Caller};
 use crate::domain::follow_up_lifecycle::{
     next_status, send_at_after, FollowUpAction, MAX_SEND_DELAY_HOURS,
@@ -65,18 +66,6 @@ pub struct FollowUpQuery {
     pub client_id: Option<Uuid>,
     /// Only those of this session.
     pub session_id: Option<Uuid>,
-}
-
-/// The `If-Match` header: the version (as its `ETag`, `"3"`) the change was
-/// made against.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Header)]
-#[allow(dead_code)] // Only documents the header; `expected_version` reads it.
-struct IfMatch {
-    /// The `ETag` of the version the change was made against, e.g. `"3"`.
-    #[serde(rename = "If-Match")]
-    #[param(value_type = String, required = false)]
-    if_match: Option<String>,
 }
 
 /// A coach's edit: the subject, the body, or both.
@@ -157,7 +146,7 @@ async fn get_follow_up(
         .await?
         .ok_or(ApiError::NotFound("follow-up"))?;
     audit(&db, &caller, "follow_up.read", "follow_up", Some(id)).await?;
-    Ok(with_etag(view))
+    Ok(with_etag(view.version, view))
 }
 
 /// Edits a draft: a new version with the coach's subject and/or body.
@@ -197,7 +186,7 @@ async fn edit_follow_up(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let expected = expected_version(&headers)?.ok_or_else(|| {
+    let expected = expected_version(&headers, "follow-up")?.ok_or_else(|| {
         ApiError::PreconditionRequired(
             "Send the follow-up's ETag as If-Match, so an edit never overwrites one you have not seen."
                 .into(),
@@ -235,7 +224,8 @@ async fn edit_follow_up(
     )
     .await?;
     tx.commit().await?;
-    Ok(with_etag(current_view(&db, &caller, id).await?))
+    let view = current_view(&db, &caller, id).await?;
+    Ok(with_etag(view.version, view))
 }
 
 /// Every version of the follow-up's text, oldest first.
@@ -266,7 +256,7 @@ async fn approve_follow_up(
     ApiPath(id): ApiPath<Uuid>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let expected = expected_version(&headers)?;
+    let expected = expected_version(&headers, "follow-up")?;
     transition(
         &state,
         &caller,
@@ -468,33 +458,6 @@ fn in_time_zone(local: NaiveDateTime, time_zone: &str) -> Result<DateTime<Utc>, 
     }
 }
 
-/// The version an `If-Match` names: `"3"` (or `*`, any version). Anything
-/// else names no version the follow-up can be at, so, as for a stale one,
-/// the precondition fails (412).
-fn expected_version(headers: &HeaderMap) -> Result<Option<i32>, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let malformed = || {
-        ApiError::PreconditionFailed(
-            "If-Match names no version of this follow-up: send its ETag, such as \"3\".".into(),
-        )
-    };
-    let text = value.to_str().map_err(|_| malformed())?.trim();
-    if text == "*" {
-        return Ok(None);
-    }
-    let version = text
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-        .filter(|digits| {
-            (1..=9).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-        })
-        .and_then(|digits| digits.parse::<i32>().ok())
-        .ok_or_else(malformed)?;
-    Ok(Some(version))
-}
-
 fn check_version(locked: &Locked, expected: Option<i32>) -> Result<(), ApiError> {
     match expected {
         Some(expected) if expected != locked.version => Err(ApiError::PreconditionFailed(format!(
@@ -540,7 +503,8 @@ async fn transition(
     )
     .await?;
     tx.commit().await?;
-    Ok(with_etag(current_view(&db, caller, id).await?))
+    let view = current_view(&db, caller, id).await?;
+    Ok(with_etag(view.version, view))
 }
 
 async fn current_view(
@@ -563,51 +527,9 @@ fn sentence(text: &str) -> String {
     format!("{capitalised}.")
 }
 
-/// The view with its version as a strong `ETag`.
-fn with_etag(view: FollowUpView) -> Response {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", view.version));
-    match etag {
-        Ok(etag) => ([(header::ETAG, etag)], Json(view)).into_response(),
-        // Digits and quotes are always a valid header value.
-        Err(_) => Json(view).into_response(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(if_match: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::IF_MATCH,
-            HeaderValue::from_str(if_match).expect("header"),
-        );
-        headers
-    }
-
-    #[test]
-    fn if_match_names_a_version_or_any() {
-        assert_eq!(
-            expected_version(&headers("\"3\"")).expect("parses"),
-            Some(3)
-        );
-        assert_eq!(
-            expected_version(&headers(" \"12\" ")).expect("parses"),
-            Some(12)
-        );
-        assert_eq!(expected_version(&headers("*")).expect("parses"), None);
-        assert_eq!(expected_version(&HeaderMap::new()).expect("absent"), None);
-        for malformed in ["3", "W/\"3\"", "\"three\"", "\"\"", "", "\"1234567890\""] {
-            assert!(
-                matches!(
-                    expected_version(&headers(malformed)),
-                    Err(ApiError::PreconditionFailed(_))
-                ),
-                "{malformed:?}"
-            );
-        }
-    }
 
     fn local(text: &str) -> NaiveDateTime {
         parse_local_time(text).expect("a local time")

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 use super::extract::{present, ApiJson};
 use super::problem::ApiError;
@@ -13,6 +14,7 @@ use super::responses::{Authenticated, JsonBody};
 use super::{audit_with, AppState, Caller};
 use crate::domain::follow_up_lifecycle::MAX_SEND_DELAY_HOURS;
 use crate::store::coaches::{self, Coach};
+use crate::store::templates;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_me, update_me))
@@ -32,6 +34,11 @@ pub struct UpdateMe {
     /// digest goes out at 08:00 there.
     #[schema(example = "Europe/Berlin")]
     pub time_zone: Option<String>,
+    /// The follow-up template used for clients without their own (a
+    /// built-in or one of the coach's); `null` goes back to the warm recap.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>)]
+    pub default_follow_up_template_id: Option<Option<Uuid>>,
 }
 
 /// The signed-in coach.
@@ -62,6 +69,29 @@ async fn update_me(
         }
     }
     let db = state.db.get().await?;
+    if let Some(template) = input.default_follow_up_template_id {
+        if let Some(id) = template {
+            if templates::get_follow_up(&db, caller.coach, id)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::field(
+                    "default_follow_up_template_id",
+                    "no follow-up template with this id",
+                ));
+            }
+        }
+        templates::set_default_follow_up(&db, caller.coach, template).await?;
+        audit_with(
+            &db,
+            &caller,
+            "coach.settings",
+            "coach",
+            Some(caller.coach.0),
+            serde_json::json!({ "default_follow_up_template_id": template }),
+        )
+        .await?;
+    }
     if let Some(time_zone) = &input.time_zone {
         coaches::set_time_zone(&db, caller.coach, time_zone).await?;
         audit_with(

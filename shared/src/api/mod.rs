@@ -18,7 +18,9 @@ pub mod problem;
 pub mod request_id;
 mod responses;
 mod sessions;
+mod templates;
 mod unsubscribe;
+mod versioning;
 
 use std::sync::Arc;
 
@@ -110,6 +112,7 @@ pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
         ("sessions", sessions::router()),
         ("follow-ups", follow_ups::router()),
         ("commitments", commitments::router()),
+        ("templates", templates::router()),
     ]
 }
 
@@ -190,7 +193,11 @@ pub mod lambda {
     pub fn follow_ups(state: AppState) -> Router {
         build_router(
             state,
-            vec![super::follow_ups::router(), super::commitments::router()],
+            vec![
+                super::follow_ups::router(),
+                super::commitments::router(),
+                super::templates::router(),
+            ],
             health::router(),
         )
     }

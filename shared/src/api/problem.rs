@@ -14,6 +14,14 @@ use crate::telemetry::error_chain;
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// Where in the field's text the mistake is (a template's), 1-based.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub line: Option<usize>,
+    /// The column on that line, in characters, 1-based.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub column: Option<usize>,
 }
 
 impl FieldError {
@@ -21,6 +29,17 @@ impl FieldError {
         Self {
             field: field.to_owned(),
             message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// An error at a line and column of the field's text.
+    pub fn at(field: &str, message: impl Into<String>, line: usize, column: usize) -> Self {
+        Self {
+            line: Some(line),
+            column: Some(column),
+            ..Self::new(field, message)
         }
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::adapters::{
-    database_config_from_secret, AwsClients, DynamoIdempotencyStore, LogNotifier, S3ObjectStore,
-    SesMailer, SqsStageQueue,
+    database_config_from_secret, secret_string, AwsClients, DynamoIdempotencyStore, LogNotifier,
+    S3ObjectStore, SesMailer, SqsStageQueue,
 };
 use crate::adapters::not_configured::NoTranscriptServices;
 use crate::adapters::postgres::PgIdempotencyStore;
@@ -15,6 +15,7 @@ use crate::ai::embedder::Embedder;
 use crate::ai::local::LocalAnalyst;
 use crate::ai::minilm::{self, default_model_dir};
 use crate::api::{AppState, Authenticator};
+use crate::delivery::{Dispatcher, UnsubscribeLinks};
 use crate::domain::PipelineStage;
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};
@@ -33,6 +34,9 @@ pub struct AwsSettings {
     pub mail_from: String,
     /// The stage queues a function sends to (`FLOWCOACH_QUEUE_URL_<STAGE>`).
     pub queue_urls: HashMap<PipelineStage, String>,
+    /// The secret holding the key of the unsubscribe links
+    /// (`UNSUBSCRIBE_SECRET_ARN`: the dispatch functions and api-docs).
+    pub unsubscribe_secret_arn: Option<String>,
 }
 
 fn required(name: &str) -> anyhow::Result<String> {
@@ -64,6 +68,7 @@ impl AwsSettings {
                     optional(&name).map(|url| (stage, url))
                 })
                 .collect(),
+            unsubscribe_secret_arn: optional("UNSUBSCRIBE_SECRET_ARN"),
         })
     }
 }
@@ -214,6 +219,39 @@ impl AwsRuntime {
         )
     }
 
+    /// The links in follow-ups that unsubscribe their reader, signed with
+    /// the key the unsubscribe secret holds; `None` where the function is
+    /// given no such secret.
+    pub async fn unsubscribe_links(&self) -> anyhow::Result<Option<UnsubscribeLinks>> {
+        let Some(arn) = &self.settings.unsubscribe_secret_arn else {
+            return Ok(None);
+        };
+        let key = secret_string(&self.clients.secrets(), arn).await?;
+        Ok(Some(UnsubscribeLinks::new(
+            key.as_bytes(),
+            &self.settings.public_url,
+        )))
+    }
+
+    /// The follow-up dispatcher of the dispatch and reminder functions:
+    /// SES, and the unsubscribe links (required: no follow-up goes out
+    /// without one).
+    pub async fn dispatcher(&self) -> anyhow::Result<Dispatcher> {
+        let links = self.unsubscribe_links().await?.ok_or_else(|| {
+            anyhow::anyhow!("UNSUBSCRIBE_SECRET_ARN must be set (see docs/deploy.md)")
+        })?;
+        Ok(Dispatcher {
+            db: self.db.clone(),
+            mailer: Arc::new(SesMailer::new(
+                self.clients.ses(),
+                self.settings.ses_configuration_set.clone(),
+            )),
+            notifier: Arc::new(LogNotifier),
+            mail_from: self.settings.mail_from.clone(),
+            links,
+        })
+    }
+
     pub fn app_state(
         &self,
         auth: Arc<dyn Authenticator>,
@@ -228,8 +266,7 @@ impl AwsRuntime {
             idempotency,
             uploads: transcripts.uploads,
             http: crate::api::HttpLimits::default(),
-            // Follow-ups are not yet sent from AWS (the dispatch function
-            // is the next part of issue 10), so no link to check.
+            // api-docs serves the unsubscribe pages: `with_unsubscribe`.
             unsubscribe: None,
             // Live events go to the log until the WebSocket API is deployed.
             live: None,

@@ -33,7 +33,7 @@ pub const DIGEST_HORIZON_DAYS: u64 = 3;
 pub const DIGEST_OVERDUE_DAYS: u64 = 30;
 
 /// What one digest run did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Digests {
     pub sent: usize,
     pub failed: usize,

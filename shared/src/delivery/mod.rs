@@ -47,7 +47,7 @@ pub struct Dispatcher {
 }
 
 /// What one dispatch did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Dispatched {
     /// Accepted by the mail provider.
     pub sent: usize,
@@ -55,6 +55,23 @@ pub struct Dispatched {
     pub failed: usize,
     /// Not handed off: no address, no consent, or a suppressed address.
     pub blocked: usize,
+}
+
+/// What one run of the every-minute trigger did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Delivery {
+    /// Hand-offs that never reported back, now `unknown`.
+    pub unfinished: usize,
+    /// Drafts of coaches who send without approval, now scheduled.
+    pub auto_scheduled: usize,
+    #[serde(flatten)]
+    pub dispatched: Dispatched,
+}
+
+impl Delivery {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// A claimed follow-up on its way to the mailer.
@@ -65,6 +82,18 @@ struct HandOff {
 }
 
 impl Dispatcher {
+    /// One run of the every-minute trigger (the tick of `flowcoach serve`,
+    /// the dispatch-follow-ups Lambda on AWS): declare the hand-offs that
+    /// never reported back `unknown`, schedule the drafts of coaches who
+    /// send without approval, then send what is due.
+    pub async fn deliver(&self, now: DateTime<Utc>) -> Result<Delivery, StoreError> {
+        Ok(Delivery {
+            unfinished: self.sweep_unfinished(now).await?,
+            auto_scheduled: self.auto_schedule(now).await?,
+            dispatched: self.dispatch_due(now).await?,
+        })
+    }
+
     /// Sends everything due at `now`, batch after batch, until nothing is.
     pub async fn dispatch_due(&self, now: DateTime<Utc>) -> Result<Dispatched, StoreError> {
         let mut total = Dispatched::default();

@@ -175,7 +175,7 @@ async fn build_request(
 
     let coach_default_template = coach
         .settings
-        .get("default_follow_up_template_id")
+        .get(templates::DEFAULT_FOLLOW_UP_TEMPLATE)
         .and_then(|v| v.as_str())
         .and_then(|s| uuid::Uuid::parse_str(s).ok());
     let mut participants = Vec::new();

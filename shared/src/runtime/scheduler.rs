@@ -21,16 +21,14 @@ pub async fn tick(
     dispatcher: &Dispatcher,
 ) -> Result<(), crate::store::StoreError> {
     let now = chrono::Utc::now();
-    let unfinished = dispatcher.sweep_unfinished(now).await?;
-    let auto_scheduled = dispatcher.auto_schedule(now).await?;
-    let dispatched = dispatcher.dispatch_due(now).await?;
-    if unfinished + auto_scheduled + dispatched.sent + dispatched.failed + dispatched.blocked > 0 {
+    let delivery = dispatcher.deliver(now).await?;
+    if !delivery.is_empty() {
         tracing::info!(
-            auto_scheduled,
-            sent = dispatched.sent,
-            failed = dispatched.failed,
-            blocked = dispatched.blocked,
-            unfinished,
+            auto_scheduled = delivery.auto_scheduled,
+            sent = delivery.dispatched.sent,
+            failed = delivery.dispatched.failed,
+            blocked = delivery.dispatched.blocked,
+            unfinished = delivery.unfinished,
             "follow-ups dispatched"
         );
     }

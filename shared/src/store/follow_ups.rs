@@ -24,6 +24,8 @@ pub struct FollowUpView {
     pub subject: String,
     pub body: String,
     pub template_id: Option<Uuid>,
+    /// The version of that template the draft was written from.
+    pub template_version: Option<i32>,
     pub generation: i32,
     /// Set while the draft must be reviewed before it may be approved.
     pub needs_review: bool,
@@ -95,7 +97,7 @@ const VIEW_COLUMNS: &str =
     "f.id, f.session_id, f.client_id, c.name, c.time_zone, f.status::text AS status,
     f.current_version, v.source::text AS source, v.subject, v.body, f.template_id, f.generation,
     f.review_reason, f.approved_version, f.approved_at, f.scheduled_at, f.sent_at, f.failure_reason,
-    f.created_at, f.updated_at";
+    f.created_at, f.updated_at, f.template_version";
 
 const VIEW_FROM: &str = "follow_ups f
     JOIN follow_up_versions v ON v.follow_up_id = f.id AND v.version = f.current_version
@@ -125,6 +127,7 @@ fn view_from_row(r: &tokio_postgres::Row) -> FollowUpView {
         failure_reason: r.get(17),
         created_at: r.get(18),
         updated_at: r.get(19),
+        template_version: r.get(20),
     }
 }
 
@@ -140,9 +143,11 @@ pub async fn insert_ai_draft(
     let id = new_id();
     let inserted = db
         .exec(
-            "INSERT INTO follow_ups (id, coach_id, session_id, client_id, generation, template_id, current_version, review_reason)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (session_id, client_id, generation) DO NOTHING",
-            &[&id, &coach.0, &session, &draft.client_id, &generation, &draft.template_id, &draft.review_reason],
+            "INSERT INTO follow_ups (id, coach_id, session_id, client_id, generation, template_id, template_version,
+                                     current_version, review_reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT (session_id, client_id, generation) DO NOTHING",
+            &[&id, &coach.0, &session, &draft.client_id, &generation, &draft.template_id, &draft.template_version,
+              &draft.review_reason],
         )
         .await?;
     if inserted == 0 {

@@ -1,5 +1,6 @@
 //! Versioned schema migrations (refinery) and the built-in templates they need.
 
+use super::templates::{self, TemplateText};
 use super::{Executor, Pool, StoreError};
 use crate::ai::builtin_templates::builtin_follow_up_templates;
 
@@ -37,17 +38,32 @@ pub fn fingerprint() -> String {
     hex::encode(&hasher.finalize()[..8])
 }
 
+/// Inserts the built-ins, or gives one a new version when this release
+/// changed its text (drafts keep the version they were written from).
 async fn seed_builtin_templates(client: &tokio_postgres::Client) -> Result<(), StoreError> {
     for template in builtin_follow_up_templates() {
-        client
-            .exec(
-                "INSERT INTO templates (id, coach_id, kind, name, subject, body, instructions)
-                 VALUES ($1, NULL, 'follow_up', $2, $3, $4, $5)
+        let changed = client
+            .fetch_optional(
+                "INSERT INTO templates (id, coach_id, kind, name, subject, body, instructions, current_version)
+                 VALUES ($1, NULL, 'follow_up', $2, $3, $4, $5, 1)
                  ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, subject = EXCLUDED.subject,
-                     body = EXCLUDED.body, instructions = EXCLUDED.instructions, updated_at = now()",
+                     body = EXCLUDED.body, instructions = EXCLUDED.instructions,
+                     current_version = templates.current_version + 1, updated_at = now()
+                  WHERE (templates.name, templates.subject, templates.body, templates.instructions)
+                        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.subject, EXCLUDED.body, EXCLUDED.instructions)
+                 RETURNING current_version",
                 &[&template.id, &template.name, &template.subject, &template.body, &template.instructions],
             )
             .await?;
+        if let Some(row) = changed {
+            let text = TemplateText {
+                name: template.name.to_owned(),
+                subject: template.subject.to_owned(),
+                body: template.body.to_owned(),
+                instructions: template.instructions.to_owned(),
+            };
+            templates::insert_version(client, None, template.id, row.get(0), &text).await?;
+        }
     }
     Ok(())
 }

@@ -39,6 +39,7 @@ impl Harness {
             public_url: "https://app.flowcoach.test".into(),
             mail_from: stack.sender.clone(),
             queue_urls: stack.queue_urls.clone(),
+            unsubscribe_secret_arn: Some(stack.unsubscribe_secret_arn.clone()),
         };
         // One connection, as in a Lambda container: code that holds a
         // connection while asking for another fails here.
@@ -219,6 +220,71 @@ async fn a_transcript_put_in_the_bucket_flows_through_every_stage_to_ready_and_a
         1
     );
     assert_eq!(harness.stack.sent_mail().await.len(), 1);
+
+    // Approved and due: the dispatch function's run sends it through SES once,
+    // with a link signed by the key in Secrets Manager.
+    harness
+        .count(
+            "WITH due AS (UPDATE follow_ups SET status = 'scheduled', approved_version = current_version,
+                                  approved_at = now(), scheduled_at = now() - interval '1 minute'
+                           RETURNING 1) SELECT count(*) FROM due",
+        )
+        .await;
+    let dispatcher = harness.runtime.dispatcher().await.expect("a dispatcher");
+    let delivery = dispatcher
+        .deliver(chrono::Utc::now())
+        .await
+        .expect("delivery");
+    assert_eq!(delivery.dispatched.sent, 1, "{delivery:?}");
+    let again = dispatcher
+        .deliver(chrono::Utc::now())
+        .await
+        .expect("delivery");
+    assert_eq!(again.dispatched.sent, 0);
+    let mails = harness.stack.sent_mail().await;
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    let follow_up = mails
+        .iter()
+        .map(|m| m.to_string())
+        .find(|m| m.contains("tobias@example.com"))
+        .expect("the follow-up to Tobias");
+    let token = follow_up
+        .split("/v1/unsubscribe/")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+                .next()
+        })
+        .expect("an unsubscribe link");
+    assert!(dispatcher.links.verify(token).is_some(), "{token}");
+    assert_eq!(
+        harness
+            .count("SELECT count(*) FROM follow_ups WHERE status = 'sent' AND provider_message_id IS NOT NULL")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_dispatch_functions_refuse_to_start_without_the_unsubscribe_key() {
+    let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
+    let mut settings = harness.runtime.settings.clone();
+    settings.unsubscribe_secret_arn = None;
+    let runtime = AwsRuntime::with(
+        harness.runtime.clients.clone(),
+        harness.runtime.db.clone(),
+        settings,
+    );
+    let error = runtime.dispatcher().await.err().expect("no dispatcher");
+    assert!(
+        error.to_string().contains("UNSUBSCRIBE_SECRET_ARN"),
+        "{error}"
+    );
+    assert!(runtime
+        .unsubscribe_links()
+        .await
+        .expect("no secret, no links")
+        .is_none());
 }
 
 #[tokio::test]

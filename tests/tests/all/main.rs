@@ -24,3 +24,4 @@ mod resilience;
 mod smtp;
 mod support;
 mod template;
+mod templates;

@@ -35,6 +35,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/follow-ups/{id}/resolve"),
     ("get", "/v1/commitments"),
     ("patch", "/v1/commitments/{id}"),
+    ("get", "/v1/templates"),
+    ("post", "/v1/templates"),
+    ("get", "/v1/templates/{id}"),
+    ("patch", "/v1/templates/{id}"),
+    ("delete", "/v1/templates/{id}"),
+    ("get", "/v1/templates/{id}/versions"),
+    ("post", "/v1/templates/{id}/preview"),
     ("get", "/v1/unsubscribe/{token}"),
     ("post", "/v1/unsubscribe/{token}"),
 ];

@@ -6,11 +6,14 @@
 //! - every function has its own log group with a retention;
 //! - every queue has a dead-letter queue (watched by an alarm), and its
 //!   visibility timeout is at least 6 x the timeout of the function consuming it;
+//! - every scheduled function sends failed runs to its own dead-letter queue
+//!   (watched by an alarm) and has an alarm on its errors;
 //! - each function's IAM role names only that function's own resources: the
 //!   queue it consumes, the queue it sends to (the next pipeline stage), the
 //!   bucket prefix, table and secrets its environment names, its log group;
 //!   no wildcard actions, no `Resource: "*"` on data services;
-//! - the only routes without the JWT authorizer are health and the API document.
+//! - the only routes without the JWT authorizer are health, the API document,
+//!   the session page and the unsubscribe link.
 //!
 //! "Own" is derived from the template itself: a function owns what its
 //! environment variables name (the Rust code can reach nothing else), the
@@ -40,7 +43,13 @@ const DATA_SERVICES: [&str; 7] = [
     "sns",
 ];
 /// Routes without the JWT authorizer; the session page shows no session data.
-const PUBLIC_ROUTES: [&str; 4] = ["/healthz", "/readyz", "/v1/openapi.json", "/sessions/{id}"];
+const PUBLIC_ROUTES: [&str; 5] = [
+    "/healthz",
+    "/readyz",
+    "/v1/openapi.json",
+    "/sessions/{id}",
+    "/v1/unsubscribe/{token}",
+];
 /// The bucket prefix functions may touch.
 const TRANSCRIPTS_PREFIX: &str = "transcripts/*";
 const SQS_CONSUME: [&str; 4] = [
@@ -317,6 +326,32 @@ impl Template {
         queues
     }
 
+    /// The queue an asynchronous invocation goes to when the function fails it.
+    fn failure_queue(&self, function: &Function<'_>) -> Option<String> {
+        let target = function.props.get("DeadLetterQueue")?.get("TargetArn")?;
+        self.resource_refs(target).into_iter().next()
+    }
+
+    /// Queues some function sends its failed invocations to.
+    fn failure_queues(&self) -> BTreeSet<String> {
+        self.functions()
+            .iter()
+            .filter_map(|f| self.failure_queue(f))
+            .collect()
+    }
+
+    fn is_scheduled(&self, function: &Function<'_>) -> bool {
+        function
+            .props
+            .get("Events")
+            .and_then(Value::as_mapping)
+            .is_some_and(|events| {
+                events
+                    .values()
+                    .any(|e| e.get("Type").and_then(Value::as_str) == Some("Schedule"))
+            })
+    }
+
     fn consumers_of(&self, queue: &str) -> Vec<Function<'_>> {
         self.functions()
             .into_iter()
@@ -346,6 +381,7 @@ impl Template {
         }
         own.extend(self.consumed_queues(function));
         own.extend(self.log_group(function));
+        own.extend(self.failure_queue(function));
         for bucket in self.ids_of_type("AWS::S3::Bucket") {
             if own.contains(&bucket) {
                 let encryption = self
@@ -624,8 +660,15 @@ fn every_queue_has_a_dead_letter_queue_watched_by_an_alarm() {
         .into_iter()
         .map(|id| template.props(&id))
         .collect::<Vec<_>>();
+    let failure_queues = template.failure_queues();
     for queue in &queues {
-        if let Some(sources) = redrives.get(queue) {
+        if failure_queues.contains(queue) {
+            if !watched_queue(&template, &alarms, queue) {
+                failures.push(format!(
+                    "failed-run queue {queue} has no ApproximateNumberOfMessagesVisible alarm"
+                ));
+            }
+        } else if let Some(sources) = redrives.get(queue) {
             if sources.len() > 1 {
                 failures.push(format!(
                     "{queue} is the dead-letter queue of several queues: {sources:?}"
@@ -643,14 +686,7 @@ fn every_queue_has_a_dead_letter_queue_watched_by_an_alarm() {
                     ));
                 }
             }
-            let watched = alarms.iter().any(|alarm| {
-                alarm.get("MetricName").and_then(Value::as_str)
-                    == Some("ApproximateNumberOfMessagesVisible")
-                    && template
-                        .resource_refs(alarm.get("Dimensions").unwrap_or(&Value::Null))
-                        .contains(queue)
-            });
-            if !watched {
+            if !watched_queue(&template, &alarms, queue) {
                 failures.push(format!(
                     "dead-letter queue {queue} has no ApproximateNumberOfMessagesVisible alarm"
                 ));
@@ -662,6 +698,61 @@ fn every_queue_has_a_dead_letter_queue_watched_by_an_alarm() {
         }
     }
     assert_no_failures("queues", failures);
+}
+
+fn watched_queue(template: &Template, alarms: &[&Value], queue: &str) -> bool {
+    alarms.iter().any(|alarm| {
+        alarm.get("MetricName").and_then(Value::as_str)
+            == Some("ApproximateNumberOfMessagesVisible")
+            && template
+                .resource_refs(alarm.get("Dimensions").unwrap_or(&Value::Null))
+                .contains(queue)
+    })
+}
+
+#[test]
+fn scheduled_functions_dead_letter_failed_runs_and_alarm_on_errors() {
+    let template = Template::load();
+    let mut failures = Vec::new();
+    let mut scheduled = 0;
+    for function in template.functions() {
+        if !template.is_scheduled(&function) {
+            continue;
+        }
+        scheduled += 1;
+        let name = &function.binary;
+        match template.failure_queue(&function) {
+            Some(queue) if template.type_of(&queue) == Some("AWS::SQS::Queue") => {
+                let shared = template
+                    .functions()
+                    .iter()
+                    .filter(|f| template.failure_queue(f).as_deref() == Some(queue.as_str()))
+                    .count();
+                if shared != 1 {
+                    failures.push(format!("{name}: its failed-run queue {queue} is shared"));
+                }
+            }
+            _ => failures.push(format!("{name}: no DeadLetterQueue of type SQS")),
+        }
+        let alarmed = template
+            .ids_of_type("AWS::CloudWatch::Alarm")
+            .iter()
+            .map(|id| template.props(id))
+            .any(|alarm| {
+                alarm.get("MetricName").and_then(Value::as_str) == Some("Errors")
+                    && template
+                        .resource_refs(alarm.get("Dimensions").unwrap_or(&Value::Null))
+                        .contains(&function.id)
+            });
+        if !alarmed {
+            failures.push(format!("{name}: no alarm on its Errors"));
+        }
+    }
+    assert!(
+        scheduled >= 2,
+        "the dispatch and reminder functions are scheduled"
+    );
+    assert_no_failures("scheduled functions", failures);
 }
 
 #[test]
@@ -727,12 +818,14 @@ fn pipeline_stages_consume_their_queue_with_partial_batch_failures() {
             other => failures.push(format!("{stage}: BatchSize {other:?} is not in 1..=5")),
         }
     }
+    let failure_queues = template.failure_queues();
     for queue in template.ids_of_type("AWS::SQS::Queue") {
-        let is_dead_letter = template
-            .ids_of_type("AWS::SQS::Queue")
-            .iter()
-            .filter_map(|q| template.props(q).get("RedrivePolicy"))
-            .any(|p| template.resource_refs(p).contains(&queue));
+        let is_dead_letter = failure_queues.contains(&queue)
+            || template
+                .ids_of_type("AWS::SQS::Queue")
+                .iter()
+                .filter_map(|q| template.props(q).get("RedrivePolicy"))
+                .any(|p| template.resource_refs(p).contains(&queue));
         let consumers = template.consumers_of(&queue).len();
         if is_dead_letter && consumers > 0 {
             failures.push(format!(
@@ -776,7 +869,9 @@ fn each_function_policy_names_only_its_own_resources() {
             }
         };
         let own = template.owned(&function);
-        let sends_to = template.send_queues(&function);
+        // Its environment's queues, and where Lambda puts its failed runs.
+        let mut sends_to = template.send_queues(&function);
+        sends_to.extend(template.failure_queue(&function));
         let consumes = template.consumed_queues(&function);
         let mut granted_send = BTreeSet::new();
         let mut granted_consume = BTreeSet::new();
@@ -873,7 +968,7 @@ fn each_function_policy_names_only_its_own_resources() {
         }
         if granted_send != sends_to {
             failures.push(format!(
-                "{name}: may send to {granted_send:?}, but its FLOWCOACH_QUEUE_URL_* variables name {sends_to:?}"
+                "{name}: may send to {granted_send:?}, but its FLOWCOACH_QUEUE_URL_* variables and DeadLetterQueue name {sends_to:?}"
             ));
         }
     }

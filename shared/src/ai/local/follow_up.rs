@@ -82,6 +82,7 @@ pub(crate) fn draft_follow_ups(
             Ok(FollowUpDraft {
                 client_id: client.client_id,
                 template_id: client.template.id,
+                template_version: Some(client.template.version),
                 subject: subject.lines().next().unwrap_or("").trim().to_string(),
                 body: tidy_body(&body),
                 review_reason: review_reason.clone(),
@@ -150,6 +151,7 @@ fn careful_draft(
     FollowUpDraft {
         client_id: client.client_id,
         template_id: client.template.id,
+        template_version: None,
         subject: "Thank you for today".to_string(),
         body: lines.join("\n"),
         review_reason,

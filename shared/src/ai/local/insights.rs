@@ -80,6 +80,7 @@ fn read_client(
             insight: ClientInsight {
                 client_id,
                 insights,
+                highlights: highlights.clone(),
             },
             highlights,
         };
@@ -119,6 +120,7 @@ fn read_client(
         insight: ClientInsight {
             client_id,
             insights,
+            highlights: highlights.clone(),
         },
         highlights,
     }

@@ -32,7 +32,10 @@ pub(crate) mod test_support;
 
 use async_trait::async_trait;
 
-use crate::ai::analyst::{Analysis, AnalysisRequest, Analyst, AnalystError, SpeakerRole};
+use crate::ai::analyst::{
+    Analysis, AnalysisRequest, Analyst, AnalystError, ClientInsight, ClientParticipant, Commitment,
+    SpeakerRole,
+};
 
 use follow_up::FollowUpInputs;
 use participants::Roster;
@@ -105,6 +108,35 @@ impl LocalAnalyst {
             model: LOCAL_MODEL.to_string(),
         })
     }
+}
+
+/// The context `client`'s follow-up template is filled with, from what a
+/// stored summary kept (themes, commitments, highlights): what a template
+/// preview renders against. `request` needs the session's facts and its
+/// attending clients; it may hold no transcript.
+pub fn follow_up_context(
+    request: &AnalysisRequest,
+    client: &ClientParticipant,
+    themes: &[String],
+    commitments: &[Commitment],
+    insights: &[ClientInsight],
+) -> serde_json::Value {
+    let roster = Roster::from_request(request);
+    let highlights: Vec<(uuid::Uuid, Vec<String>)> = insights
+        .iter()
+        .map(|i| (i.client_id, i.highlights.clone()))
+        .collect();
+    follow_up::client_context(
+        request,
+        &roster,
+        client,
+        &FollowUpInputs {
+            themes,
+            commitments,
+            risk_flags: &[],
+            highlights: &highlights,
+        },
+    )
 }
 
 #[async_trait]

@@ -16,6 +16,24 @@ struct DatabaseSecret {
     dbname: Option<String>,
 }
 
+/// The text of a Secrets Manager secret (one not holding JSON: a signing key).
+pub async fn secret_string(
+    secrets: &aws_sdk_secretsmanager::Client,
+    secret_arn: &str,
+) -> Result<String, StoreError> {
+    let value = secrets
+        .get_secret_value()
+        .secret_id(secret_arn)
+        .send()
+        .await
+        .map_err(|e| StoreError::Connect(format!("reading a secret: {}", describe(&e))))?;
+    value
+        .secret_string()
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| StoreError::Connect("the secret holds no text".into()))
+}
+
 /// Builds connection settings from the secret; `host_override` (the RDS Proxy
 /// endpoint) wins over the secret's host.
 pub async fn database_config_from_secret(

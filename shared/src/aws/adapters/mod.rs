@@ -12,7 +12,7 @@ mod ses_mailer;
 mod sqs_queue;
 
 pub use cognito::CognitoClaims;
-pub use database::database_config_from_secret;
+pub use database::{database_config_from_secret, secret_string};
 pub use dynamodb_idempotency::DynamoIdempotencyStore;
 pub use log_notifier::LogNotifier;
 pub use s3_object_store::{PresignedRequest, S3ObjectStore};
