@@ -174,6 +174,21 @@ impl SuppressionReason {
     }
 }
 
+/// The coach and follow-up a message the mail provider accepted belongs
+/// to; `None` for any other message (a coach's own notice).
+pub async fn sent_follow_up(
+    db: &impl Executor,
+    provider_message_id: &str,
+) -> Result<Option<(CoachId, Uuid)>, StoreError> {
+    let row = db
+        .fetch_optional(
+            "SELECT coach_id, id FROM follow_ups WHERE provider_message_id = $1",
+            &[&provider_message_id],
+        )
+        .await?;
+    Ok(row.map(|r| (CoachId(r.get(0)), r.get(1))))
+}
+
 /// Stops the coach's follow-ups to `email`; the first reason stays.
 pub async fn suppress(
     db: &impl Executor,

@@ -466,3 +466,140 @@ async fn a_coach_who_sends_without_approval_has_old_enough_drafts_sent_but_never
         "{me}"
     );
 }
+
+/// SES's bounce event for a sent follow-up, as the mail-events queue holds
+/// it (the SNS subscription delivers the event raw).
+fn permanent_bounce(message_id: &str, recipient: &str) -> String {
+    json!({
+        "eventType": "Bounce",
+        "mail": {"messageId": message_id, "destination": [recipient]},
+        "bounce": {"bounceType": "Permanent", "bounceSubType": "General",
+                   "bouncedRecipients": [{"emailAddress": recipient}]},
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_bounce_from_the_mail_events_queue_suppresses_the_address_and_holds_the_next_follow_up() {
+    use flowcoach_core::aws::lambda::mail_events::MailEventsHandler;
+
+    let app = TestApp::spawn().await;
+    let (check_in, id) = approved(&app, true).await;
+    let token = check_in.token.as_str();
+    let mailer = RecordingMailer::new(Behaviour::Accept);
+    let dispatcher = dispatcher(&app, mailer.clone());
+    schedule(&app, token, &id, "2027-01-12T09:00").await;
+    let sent = dispatcher
+        .dispatch_due(at("2027-01-12T14:00:00Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!(sent.sent, 1);
+    assert_eq!(follow_up(&app, token, &id).await["status"], "sent");
+
+    // The queue in the emulator, as SES → SNS → SQS fills it.
+    let clients = flowcoach_tests::aws::emulator_clients().await;
+    let queue = clients
+        .sqs()
+        .create_queue()
+        .queue_name(format!("fc-mail-events-{}", Uuid::new_v4().simple()))
+        .send()
+        .await
+        .expect("queue")
+        .queue_url()
+        .expect("url")
+        .to_owned();
+    for body in [
+        permanent_bounce("provider-1", "Tobias@Example.com"),
+        permanent_bounce("someone-elses-message", "mara@example.com"),
+        "not an event".to_owned(),
+    ] {
+        clients
+            .sqs()
+            .send_message()
+            .queue_url(&queue)
+            .message_body(body)
+            .send()
+            .await
+            .expect("send");
+    }
+    let mut messages = Vec::new();
+    for _ in 0..5 {
+        let received = clients
+            .sqs()
+            .receive_message()
+            .queue_url(&queue)
+            .max_number_of_messages(10)
+            .send()
+            .await
+            .expect("receive");
+        messages.extend(received.messages().iter().cloned());
+        if messages.len() == 3 {
+            break;
+        }
+    }
+    assert_eq!(messages.len(), 3);
+    let handler = MailEventsHandler {
+        db: app.runtime.pipeline.db.clone(),
+    };
+    let response = handler
+        .handle(flowcoach_tests::aws::to_lambda_event(&messages))
+        .await;
+    // Only the unreadable record goes back to the queue (and then its DLQ).
+    let garbage = messages
+        .iter()
+        .find(|m| m.body() == Some("not an event"))
+        .and_then(|m| m.message_id())
+        .expect("the unreadable record");
+    let failed: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, [garbage]);
+    let bounced = "SELECT count(*) FROM suppressions WHERE email = 'tobias@example.com' AND reason = 'bounced'";
+    assert_eq!(app.count(bounced, &[]).await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM suppressions", &[]).await, 1);
+    // The same event again changes nothing.
+    let bounce: Vec<_> = messages
+        .iter()
+        .filter(|m| m.body().is_some_and(|b| b.contains("provider-1")))
+        .cloned()
+        .collect();
+    let again = handler
+        .handle(flowcoach_tests::aws::to_lambda_event(&bounce))
+        .await;
+    assert!(again.batch_item_failures.is_empty());
+    assert_eq!(app.count("SELECT count(*) FROM suppressions", &[]).await, 1);
+
+    // The next follow-up to the bounced address is held, saying why.
+    let (status, body) = app
+        .post(
+            token,
+            &format!("/v1/sessions/{}/reprocess", check_in.session),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    app.wait_until_settled(token, &check_in.session, SETTLE)
+        .await;
+    let (_, drafts) = app.get(token, "/v1/follow-ups?status=draft").await;
+    let next = drafts["items"][0]["id"]
+        .as_str()
+        .expect("a new draft")
+        .to_owned();
+    let (status, _) = app
+        .post(token, &format!("/v1/follow-ups/{next}/approve"), &json!({}))
+        .await;
+    assert_eq!(status, 200);
+    schedule(&app, token, &next, "2027-01-13T09:00").await;
+    let held = dispatcher
+        .dispatch_due(at("2027-01-13T14:00:00Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!((held.sent, held.blocked), (0, 1));
+    assert_eq!(
+        follow_up(&app, token, &next).await["failure_reason"],
+        "Not sent: mail to the client's address bounced."
+    );
+    assert_eq!(mailer.sent().len(), 1);
+}

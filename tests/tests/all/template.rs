@@ -1046,3 +1046,65 @@ fn only_health_and_the_api_document_skip_the_jwt_authorizer() {
     }
     assert_no_failures("authorization", failures);
 }
+
+/// `rate(1 minute)`, `rate(15 minutes)` or a six-field `cron(...)`: the
+/// linters accept `rate(5 minute)`, EventBridge does not.
+fn valid_schedule(expression: &str) -> bool {
+    if let Some(rate) = expression
+        .strip_prefix("rate(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        let Some((value, unit)) = rate.split_once(' ') else {
+            return false;
+        };
+        let Ok(value) = value.parse::<u32>() else {
+            return false;
+        };
+        let units = ["minute", "hour", "day"];
+        return match value {
+            0 => false,
+            1 => units.contains(&unit),
+            _ => units.iter().any(|u| unit == format!("{u}s")),
+        };
+    }
+    expression
+        .strip_prefix("cron(")
+        .and_then(|c| c.strip_suffix(')'))
+        .is_some_and(|fields| fields.split_whitespace().count() == 6)
+}
+
+#[test]
+fn schedule_expressions_are_ones_eventbridge_accepts() {
+    for (expression, valid) in [
+        ("rate(1 minute)", true),
+        ("rate(15 minutes)", true),
+        ("rate(5 minute)", false),
+        ("rate(1 minutes)", false),
+        ("rate(0 minutes)", false),
+        ("cron(0 8 * * ? *)", true),
+        ("cron(0 8 * * ?)", false),
+    ] {
+        assert_eq!(valid_schedule(expression), valid, "{expression}");
+    }
+    let template = Template::load();
+    let mut failures = Vec::new();
+    for function in template.functions() {
+        let Some(events) = function.props.get("Events").and_then(Value::as_mapping) else {
+            continue;
+        };
+        for event in events
+            .values()
+            .filter(|e| e.get("Type").and_then(Value::as_str) == Some("Schedule"))
+        {
+            let expression = event
+                .get("Properties")
+                .and_then(|p| p.get("Schedule"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if !valid_schedule(expression) {
+                failures.push(format!("{}: schedule {expression:?}", function.binary));
+            }
+        }
+    }
+    assert_no_failures("schedules", failures);
+}

@@ -1,5 +1,6 @@
 //! Lambda-side glue that is not tied to one function: SQS batches for the
-//! pipeline stages.
+//! pipeline stages and for SES's mail events.
 
+pub mod mail_events;
 pub mod s3_event;
 pub mod stage;
