@@ -5,11 +5,12 @@
 # transcript hour, the Lambda zips and cold starts (scripts/bench-cold-start.sh)
 # the local analyser's precision/recall, on a ~6,000-word transcript built
 # from the shared fixtures, and how many due follow-ups one dispatcher run
-# sends per second (10,000 through the outbox mailer). Provisions PostgreSQL and the model first; the
-# report ends with one BENCH_JSON line.
+# sends per second (10,000 through the outbox mailer, and through aiosmtpd).
+# Provisions PostgreSQL and the model first; the report ends with one
+# BENCH_JSON line.
 #
 # FLOWCOACH_BENCH_LAMBDAS=0 skips the Lambda step (its fat-LTO release builds
-# take the longest).
+# take the longest); FLOWCOACH_BENCH_ONLY=dispatch runs only the dispatch step.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$FLOWCOACH_ROOT"

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::adapters::{
-    database_config_from_secret, secret_string, AwsClients, DynamoIdempotencyStore, LogNotifier,
-    S3ObjectStore, SesMailer, SqsStageQueue,
+    database_config_from_secret, secret_string, AwsClients, Connections, DynamoIdempotencyStore,
+    LogNotifier, S3ObjectStore, SesMailer, SqsStageQueue, WebSocketNotifier,
 };
 use crate::adapters::not_configured::NoTranscriptServices;
 use crate::adapters::postgres::PgIdempotencyStore;
@@ -19,7 +19,7 @@ use crate::delivery::{Dispatcher, UnsubscribeLinks};
 use crate::domain::PipelineStage;
 use crate::ingest::Ingest;
 use crate::pipeline::{Pipeline, PipelineSettings};
-use crate::ports::{IdempotencyStore, ObjectStore, TranscriptUploads};
+use crate::ports::{IdempotencyStore, Notifier, ObjectStore, TranscriptUploads};
 use crate::store::{self, Pool};
 
 /// What the environment names.
@@ -34,6 +34,11 @@ pub struct AwsSettings {
     pub mail_from: String,
     /// The stage queues a function sends to (`FLOWCOACH_QUEUE_URL_<STAGE>`).
     pub queue_urls: HashMap<PipelineStage, String>,
+    /// The WebSocket API's open connections (`CONNECTIONS_TABLE`) and the
+    /// management endpoint of its stage (`WEBSOCKET_MANAGEMENT_URL`): where
+    /// live events are pushed. Without them, events go to the log.
+    pub connections_table: Option<String>,
+    pub websocket_management_url: Option<String>,
     /// The secret holding the key of the unsubscribe links
     /// (`UNSUBSCRIBE_SECRET_ARN`: the dispatch functions and api-docs).
     pub unsubscribe_secret_arn: Option<String>,
@@ -69,6 +74,8 @@ impl AwsSettings {
                 })
                 .collect(),
             unsubscribe_secret_arn: optional("UNSUBSCRIBE_SECRET_ARN"),
+            connections_table: optional("CONNECTIONS_TABLE"),
+            websocket_management_url: optional("WEBSOCKET_MANAGEMENT_URL"),
         })
     }
 }
@@ -201,7 +208,7 @@ impl AwsRuntime {
                 self.clients.ses(),
                 self.settings.ses_configuration_set.clone(),
             )),
-            notifier: Arc::new(LogNotifier),
+            notifier: self.notifier(),
             settings: PipelineSettings {
                 public_url: self.settings.public_url.clone(),
                 mail_from: self.settings.mail_from.clone(),
@@ -217,6 +224,22 @@ impl AwsRuntime {
             Arc::new(LocalAnalyst),
             minilm::embedder(default_model_dir()),
         )
+    }
+
+    /// Where live events go: the coach's WebSocket connections where the
+    /// function is given the connections table and management endpoint,
+    /// else the log.
+    pub fn notifier(&self) -> Arc<dyn Notifier> {
+        match (
+            &self.settings.connections_table,
+            &self.settings.websocket_management_url,
+        ) {
+            (Some(table), Some(endpoint)) => Arc::new(WebSocketNotifier {
+                connections: Connections::new(self.clients.dynamodb(), table),
+                management: self.clients.websocket_management(endpoint),
+            }),
+            _ => Arc::new(LogNotifier),
+        }
     }
 
     /// The links in follow-ups that unsubscribe their reader, signed with
@@ -246,7 +269,7 @@ impl AwsRuntime {
                 self.clients.ses(),
                 self.settings.ses_configuration_set.clone(),
             )),
-            notifier: Arc::new(LogNotifier),
+            notifier: self.notifier(),
             mail_from: self.settings.mail_from.clone(),
             links,
         })
@@ -268,7 +291,7 @@ impl AwsRuntime {
             http: crate::api::HttpLimits::default(),
             // api-docs serves the unsubscribe pages: `with_unsubscribe`.
             unsubscribe: None,
-            // Live events go to the log until the WebSocket API is deployed.
+            // API Gateway's WebSocket API serves live events (ws-connections).
             live: None,
         }
     }

@@ -40,6 +40,8 @@ impl Harness {
             mail_from: stack.sender.clone(),
             queue_urls: stack.queue_urls.clone(),
             unsubscribe_secret_arn: Some(stack.unsubscribe_secret_arn.clone()),
+            connections_table: None,
+            websocket_management_url: None,
         };
         // One connection, as in a Lambda container: code that holds a
         // connection while asking for another fails here.

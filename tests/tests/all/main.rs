@@ -25,3 +25,4 @@ mod smtp;
 mod support;
 mod template;
 mod templates;
+mod websocket_aws;

@@ -2,99 +2,16 @@
 //! Maildir): the follow-up arrives with its parts and headers, parsed back;
 //! an unreachable server is "unavailable", never "sent".
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use flowcoach_core::adapters::smtp_mailer::SmtpMailer;
 use flowcoach_core::ports::{MailError, Mailer, OutgoingEmail};
-
-/// The SMTP sink, stopped when dropped.
-struct Sink {
-    child: Child,
-    port: u16,
-    maildir: tempfile::TempDir,
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// scripts/setup-aws-tools.sh installs aiosmtpd into the tools' venv; a
-/// missing one fails the test rather than skipping it.
-fn venv_python() -> PathBuf {
-    let cache = std::env::var_os("FLOWCOACH_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var("HOME").expect("HOME")).join(".cache/flowcoach")
-        });
-    let python = cache.join("venv/bin/python");
-    assert!(
-        python.is_file(),
-        "{} is missing: run scripts/setup-aws-tools.sh (it installs aiosmtpd)",
-        python.display()
-    );
-    python
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-async fn start_sink() -> Sink {
-    let maildir = tempfile::tempdir().expect("maildir");
-    for folder in ["tmp", "new", "cur"] {
-        std::fs::create_dir(maildir.path().join(folder)).expect("a Maildir folder");
-    }
-    let port = free_port();
-    let child = Command::new(venv_python())
-        .args(["-m", "aiosmtpd", "-n", "-l"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(maildir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("aiosmtpd starts");
-    let sink = Sink {
-        child,
-        port,
-        maildir,
-    };
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return sink;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("aiosmtpd did not listen on {port}");
-}
-
-/// Every message delivered into the Maildir.
-fn delivered(maildir: &Path) -> Vec<Vec<u8>> {
-    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|entry| std::fs::read(entry.path()).expect("message"))
-        .collect()
-}
+use flowcoach_tests::smtp_sink::{delivered, free_port, start_sink};
 
 #[tokio::test]
 async fn a_follow_up_arrives_at_an_smtp_server_with_its_parts_and_headers() {
     let sink = start_sink().await;
-    let mailer = SmtpMailer::from_url(&format!("smtp://127.0.0.1:{}", sink.port)).expect("url");
+    let mailer = SmtpMailer::from_url(&format!("smtp://127.0.0.1:{}", sink.port())).expect("url");
     let email = OutgoingEmail {
         reply_to: Some("Dana Whitfield <dana@example.com>".into()),
         html_body: Some("<p>Thank you for <strong>today</strong>.</p>".into()),
@@ -110,7 +27,7 @@ async fn a_follow_up_arrives_at_an_smtp_server_with_its_parts_and_headers() {
 
     let mut messages = Vec::new();
     for _ in 0..50 {
-        messages = delivered(sink.maildir.path());
+        messages = delivered(sink.maildir());
         if !messages.is_empty() {
             break;
         }

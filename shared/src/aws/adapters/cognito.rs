@@ -36,37 +36,41 @@ impl Authenticator for CognitoClaims {
         let claims = claims.ok_or_else(|| {
             ApiError::Unauthorized("The request carries no verified identity.".into())
         })?;
-        // The Cognito user is `sub`; the email is an attribute the user can
-        // change, so it only matters for binding a first sign-in, and only
-        // when Cognito says it is verified (an absent claim is not).
-        let sub = claims
-            .get("sub")
-            .map(String::as_str)
-            .filter(|sub| !sub.is_empty() && !sub.chars().any(char::is_control))
-            .ok_or_else(|| ApiError::Unauthorized("The token names no user.".into()))?;
-        let verified_email = claims
-            .get("email")
-            .filter(|_| claims.get("email_verified").is_some_and(|v| v == "true"))
-            .and_then(|e| EmailAddress::parse(e).ok());
-        let name = claims
-            .get("name")
-            .and_then(|n| label(n, 200).ok())
-            .or_else(|| {
-                verified_email
-                    .as_ref()
-                    .and_then(|e| e.as_str().split('@').next())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_else(|| "Coach".to_owned());
-        let db = self.db.get().await?;
-        let coach = coaches::for_cognito_user(&db, sub, verified_email.as_ref(), &name)
-            .await?
-            .ok_or_else(|| {
-                ApiError::Unauthorized(
-                    "This sign-in is not linked to a FlowCoach account: a first sign-in needs a verified email that no other account uses."
-                        .into(),
-                )
-            })?;
-        Ok(Caller::from(coach))
+        caller_of(&self.db, |name| claims.get(name).cloned()).await
     }
+}
+
+/// The coach a verified token's claims name. The Cognito user is `sub`; the
+/// email is an attribute the user can change, so it only matters for
+/// binding a first sign-in, and only when Cognito says it is verified (an
+/// absent claim is not).
+pub async fn caller_of(
+    db: &Pool,
+    claim: impl Fn(&str) -> Option<String>,
+) -> Result<Caller, ApiError> {
+    let sub = claim("sub")
+        .filter(|sub| !sub.is_empty() && !sub.chars().any(char::is_control))
+        .ok_or_else(|| ApiError::Unauthorized("The token names no user.".into()))?;
+    let verified_email = claim("email")
+        .filter(|_| claim("email_verified").is_some_and(|v| v == "true"))
+        .and_then(|e| EmailAddress::parse(&e).ok());
+    let name = claim("name")
+        .and_then(|n| label(&n, 200).ok())
+        .or_else(|| {
+            verified_email
+                .as_ref()
+                .and_then(|e| e.as_str().split('@').next())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "Coach".to_owned());
+    let db = db.get().await?;
+    let coach = coaches::for_cognito_user(&db, &sub, verified_email.as_ref(), &name)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Unauthorized(
+                "This sign-in is not linked to a FlowCoach account: a first sign-in needs a verified email that no other account uses."
+                    .into(),
+            )
+        })?;
+    Ok(Caller::from(coach))
 }

@@ -4,20 +4,24 @@
 //! environment, so `AWS_ENDPOINT_URL` points every client at an emulator.
 
 mod cognito;
+mod cognito_tokens;
 mod database;
 mod dynamodb_idempotency;
 mod log_notifier;
 mod s3_object_store;
 mod ses_mailer;
 mod sqs_queue;
+mod websocket;
 
-pub use cognito::CognitoClaims;
+pub use cognito::{caller_of, CognitoClaims};
+pub use cognito_tokens::{claim_text, CognitoTokens};
 pub use database::{database_config_from_secret, secret_string};
 pub use dynamodb_idempotency::DynamoIdempotencyStore;
 pub use log_notifier::LogNotifier;
 pub use s3_object_store::{PresignedRequest, S3ObjectStore};
 pub use ses_mailer::SesMailer;
 pub use sqs_queue::SqsStageQueue;
+pub use websocket::{Connections, ConnectionsError, WebSocketNotifier, CONNECTION_LIFETIME};
 
 /// The SDK configuration a cold start loads once, and the clients made from
 /// it. A function makes only the clients it calls for, so a release build
@@ -68,6 +72,15 @@ impl AwsClients {
 
     pub fn secrets(&self) -> aws_sdk_secretsmanager::Client {
         aws_sdk_secretsmanager::Client::new(&self.shared)
+    }
+
+    /// The management API of one WebSocket API stage
+    /// (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`).
+    pub fn websocket_management(&self, endpoint: &str) -> aws_sdk_apigatewaymanagement::Client {
+        let config = aws_sdk_apigatewaymanagement::config::Builder::from(&self.shared)
+            .endpoint_url(endpoint)
+            .build();
+        aws_sdk_apigatewaymanagement::Client::from_conf(config)
     }
 }
 

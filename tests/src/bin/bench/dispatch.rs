@@ -1,6 +1,7 @@
 //! Follow-ups a dispatcher run sends per second: 10,000 approved follow-ups,
-//! all due, in a fresh database, through the outbox mailer (an `.eml` file
-//! each), claimed in batches and recorded one by one as in production.
+//! all due, in a fresh database, claimed in batches and recorded one by one
+//! as in production, through the outbox mailer (an `.eml` file each) and
+//! through a real SMTP server (aiosmtpd into a Maildir).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,8 +9,11 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Context, Result};
 use chrono::Utc;
 use flowcoach_core::adapters::local::{BroadcastNotifier, OutboxMailer};
+use flowcoach_core::adapters::smtp_mailer::SmtpMailer;
 use flowcoach_core::delivery::{Dispatcher, UnsubscribeLinks};
+use flowcoach_core::ports::Mailer;
 use flowcoach_core::store::Executor;
+use flowcoach_tests::smtp_sink::start_sink;
 use flowcoach_tests::TestDb;
 use uuid::Uuid;
 
@@ -27,7 +31,14 @@ impl DispatchBench {
     }
 }
 
-pub async fn bench_dispatch() -> Result<DispatchBench> {
+/// Where the dispatched follow-ups go.
+#[derive(Clone, Copy)]
+pub enum Through {
+    Outbox,
+    Smtp,
+}
+
+pub async fn bench_dispatch(through: Through) -> Result<DispatchBench> {
     let db = TestDb::new().await;
     let coach = Uuid::now_v7();
     let client = Uuid::now_v7();
@@ -68,9 +79,20 @@ pub async fn bench_dispatch() -> Result<DispatchBench> {
         .await?;
     }
     let outbox = tempfile::tempdir().context("outbox folder")?;
+    let sink = match through {
+        Through::Smtp => Some(start_sink().await),
+        Through::Outbox => None,
+    };
+    let mailer: Arc<dyn Mailer> = match &sink {
+        Some(sink) => Arc::new(
+            SmtpMailer::from_url(&format!("smtp://127.0.0.1:{}", sink.port()))
+                .context("the SMTP mailer")?,
+        ),
+        None => Arc::new(OutboxMailer::new(outbox.path())),
+    };
     let dispatcher = Dispatcher {
         db: db.pool.clone(),
-        mailer: Arc::new(OutboxMailer::new(outbox.path())),
+        mailer,
         notifier: Arc::new(BroadcastNotifier::new(16)),
         mail_from: "FlowCoach <no-reply@flowcoach.test>".into(),
         links: UnsubscribeLinks::new(b"bench secret", "http://127.0.0.1"),
@@ -83,10 +105,15 @@ pub async fn bench_dispatch() -> Result<DispatchBench> {
         "the dispatcher sent {} of {FOLLOW_UPS}: {dispatched:?}",
         dispatched.sent
     );
-    let files = std::fs::read_dir(outbox.path())?.count() as i64;
+    let folder = match &sink {
+        Some(sink) => sink.maildir().join("new"),
+        None => outbox.path().to_owned(),
+    };
+    let files = std::fs::read_dir(&folder)?.count() as i64;
     ensure!(
         files == FOLLOW_UPS,
-        "{files} emails in the outbox, not {FOLLOW_UPS}"
+        "{files} emails in {}, not {FOLLOW_UPS}",
+        folder.display()
     );
     Ok(DispatchBench {
         follow_ups: FOLLOW_UPS,

@@ -35,7 +35,7 @@ use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 use crate::cost::{function_memory_mb, transcript_cost, TranscriptCost};
-use crate::dispatch::{bench_dispatch, DispatchBench};
+use crate::dispatch::{bench_dispatch, DispatchBench, Through};
 use crate::server::ServerUnderBench;
 
 /// The issue asks for a ~6,000-word transcript: fixtures are appended
@@ -130,6 +130,22 @@ struct ReadyBench {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    // `FLOWCOACH_BENCH_ONLY=dispatch`: only step 6, in seconds rather than minutes.
+    if std::env::var("FLOWCOACH_BENCH_ONLY").is_ok_and(|only| only == "dispatch") {
+        for (label, through) in [
+            ("outbox mailer", Through::Outbox),
+            ("SMTP server", Through::Smtp),
+        ] {
+            let run = bench_dispatch(through).await?;
+            println!(
+                "  follow-up dispatch ({label}): {} due follow-ups in {:.2} s = {:.0}/s",
+                run.follow_ups,
+                run.elapsed.as_secs_f64(),
+                run.per_second()
+            );
+        }
+        return Ok(());
+    }
     let fixtures = shared_fixtures();
     let labels_path = fixtures.join("labels.json");
     let labels_json = std::fs::read_to_string(&labels_path)
@@ -167,8 +183,9 @@ async fn main() -> Result<()> {
     progress("5/6 local analyser on the fixtures, the tuning half and the held-out half");
     let reports = evaluate_analyser()?;
 
-    progress("6/6 follow-up dispatch through the outbox mailer");
-    let dispatch = bench_dispatch().await?;
+    progress("6/6 follow-up dispatch through the outbox mailer, then an SMTP server");
+    let dispatch = bench_dispatch(Through::Outbox).await?;
+    let dispatch_smtp = bench_dispatch(Through::Smtp).await?;
     let lambda = read_lambda_figures()?;
 
     let results = Results {
@@ -181,6 +198,7 @@ async fn main() -> Result<()> {
         reports,
         peak_rss_kib,
         dispatch,
+        dispatch_smtp,
     };
     print_table(&bench_transcript, &results);
     print_json(&results)?;
@@ -200,6 +218,7 @@ struct Results {
     /// The server's, after all of the above ran on it.
     peak_rss_kib: Option<u64>,
     dispatch: DispatchBench,
+    dispatch_smtp: DispatchBench,
 }
 
 /// Steps 3 and 4 on the running server.
@@ -732,6 +751,7 @@ fn print_table(bench: &BenchTranscript, results: &Results) {
         reports,
         peak_rss_kib,
         dispatch,
+        dispatch_smtp,
     } = results;
     let row = |label: &str, value: String| println!("  {label:<28} {value}");
 
@@ -843,6 +863,15 @@ fn print_table(bench: &BenchTranscript, results: &Results) {
             dispatch.follow_ups,
             dispatch.elapsed.as_secs_f64(),
             dispatch.per_second()
+        ),
+    );
+    row(
+        "follow-up dispatch (SMTP server)",
+        format!(
+            "{} due follow-ups in {:.2} s = {:.0}/s (aiosmtpd into a Maildir)",
+            dispatch_smtp.follow_ups,
+            dispatch_smtp.elapsed.as_secs_f64(),
+            dispatch_smtp.per_second()
         ),
     );
     row(
@@ -971,6 +1000,7 @@ fn print_json(results: &Results) -> Result<()> {
         reports,
         peak_rss_kib,
         dispatch,
+        dispatch_smtp,
     } = results;
     let counts = |c: Counts| {
         json!({
@@ -1063,6 +1093,11 @@ fn print_json(results: &Results) -> Result<()> {
             "follow_ups": dispatch.follow_ups,
             "seconds": dispatch.elapsed.as_secs_f64(),
             "per_s": dispatch.per_second(),
+        },
+        "dispatch_smtp": {
+            "follow_ups": dispatch_smtp.follow_ups,
+            "seconds": dispatch_smtp.elapsed.as_secs_f64(),
+            "per_s": dispatch_smtp.per_second(),
         },
     });
     println!("BENCH_JSON {}", serde_json::to_string(&line)?);
