@@ -310,6 +310,20 @@ impl TestApp {
     }
 
     /// Polls the session until it is `ready` or `failed` (panics after `timeout`).
+    /// Reprocesses a session and waits until it has settled again.
+    pub async fn reprocess_and_settle(&self, token: &str, session: &str) -> Value {
+        let (status, body) = self
+            .post(
+                token,
+                &format!("/v1/sessions/{session}/reprocess"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+        self.wait_until_settled(token, session, Duration::from_secs(180))
+            .await
+    }
+
     pub async fn wait_until_settled(&self, token: &str, session: &str, timeout: Duration) -> Value {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::extract::{present, ApiJson};
-use super::problem::ApiError;
+use super::problem::{ApiError, FieldError};
 use super::responses::{Authenticated, JsonBody};
 use super::{audit_with, AppState, Caller};
 use crate::domain::follow_up_lifecycle::MAX_SEND_DELAY_HOURS;
@@ -60,69 +60,69 @@ async fn update_me(
     caller: Caller,
     ApiJson(input): ApiJson<UpdateMe>,
 ) -> Result<Json<Coach>, ApiError> {
+    // Every field is checked before any is changed: a refused PATCH changes nothing.
+    let mut errors = Vec::new();
     if let Some(time_zone) = &input.time_zone {
         if time_zone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(ApiError::field(
+            errors.push(FieldError::new(
                 "time_zone",
                 "must be an IANA time zone such as Europe/Berlin",
             ));
         }
     }
-    let db = state.db.get().await?;
-    if let Some(template) = input.default_follow_up_template_id {
-        if let Some(id) = template {
-            if templates::get_follow_up(&db, caller.coach, id)
-                .await?
-                .is_none()
-            {
-                return Err(ApiError::field(
-                    "default_follow_up_template_id",
-                    "no follow-up template with this id",
-                ));
-            }
-        }
-        templates::set_default_follow_up(&db, caller.coach, template).await?;
-        audit_with(
-            &db,
-            &caller,
-            "coach.settings",
-            "coach",
-            Some(caller.coach.0),
-            serde_json::json!({ "default_follow_up_template_id": template }),
-        )
-        .await?;
-    }
-    if let Some(time_zone) = &input.time_zone {
-        coaches::set_time_zone(&db, caller.coach, time_zone).await?;
-        audit_with(
-            &db,
-            &caller,
-            "coach.settings",
-            "coach",
-            Some(caller.coach.0),
-            serde_json::json!({ "time_zone": time_zone }),
-        )
-        .await?;
-    }
-    if let Some(hours) = input.send_without_approval_after_hours {
+    let hours = input.send_without_approval_after_hours.map(|hours| {
         if hours.is_some_and(|hours| hours == 0 || hours > MAX_SEND_DELAY_HOURS) {
-            return Err(ApiError::field(
+            errors.push(FieldError::new(
                 "send_without_approval_after_hours",
                 format!("must be between 1 and {MAX_SEND_DELAY_HOURS}, or null for off"),
             ));
         }
-        let hours = hours.and_then(|hours| i32::try_from(hours).ok());
-        coaches::set_auto_send_hours(&db, caller.coach, hours).await?;
+        hours.and_then(|hours| i32::try_from(hours).ok())
+    });
+    let mut db = state.db.get().await?;
+    if let Some(Some(id)) = input.default_follow_up_template_id {
+        if templates::get_follow_up(&db, caller.coach, id)
+            .await?
+            .is_none()
+        {
+            errors.push(FieldError::new(
+                "default_follow_up_template_id",
+                "no follow-up template with this id",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let tx = db.transaction().await?;
+    let mut changed = serde_json::Map::new();
+    if let Some(template) = input.default_follow_up_template_id {
+        templates::set_default_follow_up(&tx, caller.coach, template).await?;
+        changed.insert(
+            templates::DEFAULT_FOLLOW_UP_TEMPLATE.into(),
+            serde_json::json!(template),
+        );
+    }
+    if let Some(time_zone) = &input.time_zone {
+        coaches::set_time_zone(&tx, caller.coach, time_zone).await?;
+        changed.insert("time_zone".into(), serde_json::json!(time_zone));
+    }
+    if let Some(hours) = hours {
+        coaches::set_auto_send_hours(&tx, caller.coach, hours).await?;
+        changed.insert(coaches::AUTO_SEND_HOURS.into(), serde_json::json!(hours));
+    }
+    if !changed.is_empty() {
         audit_with(
-            &db,
+            &tx,
             &caller,
             "coach.settings",
             "coach",
             Some(caller.coach.0),
-            serde_json::json!({ "send_without_approval_after_hours": hours }),
+            serde_json::Value::Object(changed),
         )
         .await?;
     }
+    tx.commit().await?;
     let coach = coaches::get(&db, caller.coach)
         .await?
         .ok_or(ApiError::NotFound("coach"))?;

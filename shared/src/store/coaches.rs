@@ -72,12 +72,28 @@ pub async fn set_auto_send_hours(
     coach: CoachId,
     hours: Option<i32>,
 ) -> Result<(), StoreError> {
+    set_setting(
+        db,
+        coach,
+        AUTO_SEND_HOURS,
+        hours.map(serde_json::Value::from),
+    )
+    .await
+}
+
+/// Sets one key of `coaches.settings`, or removes it with `None`.
+pub async fn set_setting(
+    db: &impl Executor,
+    coach: CoachId,
+    key: &str,
+    value: Option<serde_json::Value>,
+) -> Result<(), StoreError> {
     db.exec(
-        "UPDATE coaches SET settings = CASE WHEN $3::integer IS NULL THEN settings - $2
-                                            ELSE jsonb_set(settings, ARRAY[$2], to_jsonb($3::integer)) END,
+        "UPDATE coaches SET settings = CASE WHEN $3::jsonb IS NULL THEN settings - $2
+                                            ELSE jsonb_set(settings, ARRAY[$2], $3::jsonb) END,
                 updated_at = now()
           WHERE id = $1",
-        &[&coach.0, &AUTO_SEND_HOURS, &hours],
+        &[&coach.0, &key, &value],
     )
     .await?;
     Ok(())

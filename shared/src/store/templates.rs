@@ -268,16 +268,8 @@ pub async fn set_default_follow_up(
     coach: CoachId,
     id: Option<Uuid>,
 ) -> Result<(), StoreError> {
-    let id = id.map(|id| id.to_string());
-    db.exec(
-        "UPDATE coaches SET settings = CASE WHEN $3::text IS NULL THEN settings - $2
-                                            ELSE jsonb_set(settings, ARRAY[$2], to_jsonb($3::text)) END,
-                updated_at = now()
-          WHERE id = $1",
-        &[&coach.0, &DEFAULT_FOLLOW_UP_TEMPLATE, &id],
-    )
-    .await?;
-    Ok(())
+    let value = id.map(|id| serde_json::Value::from(id.to_string()));
+    super::coaches::set_setting(db, coach, DEFAULT_FOLLOW_UP_TEMPLATE, value).await
 }
 
 fn follow_up_from_row(row: &Row) -> FollowUpTemplate {

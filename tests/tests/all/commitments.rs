@@ -243,16 +243,7 @@ async fn commitments_are_listed_filtered_and_keep_their_status_through_a_reproce
 
     // Reprocessing writes a new summary version; the same commitment in it
     // is still dropped, and only the current version's are listed.
-    let (status, body) = app
-        .post(
-            token,
-            &format!("/v1/sessions/{}/reprocess", check_in.session),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    app.wait_until_settled(token, &check_in.session, SETTLE)
-        .await;
+    app.reprocess_and_settle(token, &check_in.session).await;
     let after = all_commitments(&app, token).await;
     assert_eq!(after.len(), commitments.len());
     let same = after

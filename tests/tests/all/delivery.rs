@@ -74,6 +74,29 @@ async fn schedule(app: &TestApp, token: &str, id: &str, local_time: &str) {
     assert_eq!(status, 200, "{body}");
 }
 
+/// Reprocesses the session, approves its new draft for 09:00 New York on
+/// 13 January, and has the dispatcher refuse it at that time; its id.
+async fn held_next_follow_up(app: &TestApp, check_in: &CheckIn, dispatcher: &Dispatcher) -> String {
+    let token = check_in.token.as_str();
+    app.reprocess_and_settle(token, &check_in.session).await;
+    let (_, drafts) = app.get(token, "/v1/follow-ups?status=draft").await;
+    let next = drafts["items"][0]["id"]
+        .as_str()
+        .expect("a new draft")
+        .to_owned();
+    let (status, _) = app
+        .post(token, &format!("/v1/follow-ups/{next}/approve"), &json!({}))
+        .await;
+    assert_eq!(status, 200);
+    schedule(app, token, &next, "2027-01-13T09:00").await;
+    let held = dispatcher
+        .dispatch_due(at("2027-01-13T14:00:00Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!((held.sent, held.blocked), (0, 1));
+    next
+}
+
 async fn follow_up(app: &TestApp, token: &str, id: &str) -> Value {
     let (status, body) = app.get(token, &format!("/v1/follow-ups/{id}")).await;
     assert_eq!(status, 200, "{body}");
@@ -188,31 +211,7 @@ async fn a_scheduled_follow_up_goes_out_once_at_its_local_time_and_its_unsubscri
     assert_eq!(forged.status(), 404);
 
     // The next follow-up to the unsubscribed address is held, saying why.
-    let (status, body) = app
-        .post(
-            token,
-            &format!("/v1/sessions/{}/reprocess", check_in.session),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    app.wait_until_settled(token, &check_in.session, SETTLE)
-        .await;
-    let (_, drafts) = app.get(token, "/v1/follow-ups?status=draft").await;
-    let next = drafts["items"][0]["id"]
-        .as_str()
-        .expect("a new draft")
-        .to_owned();
-    let (status, _) = app
-        .post(token, &format!("/v1/follow-ups/{next}/approve"), &json!({}))
-        .await;
-    assert_eq!(status, 200);
-    schedule(&app, token, &next, "2027-01-13T09:00").await;
-    let held = dispatcher
-        .dispatch_due(at("2027-01-13T14:00:00Z"))
-        .await
-        .expect("dispatch");
-    assert_eq!((held.sent, held.blocked), (0, 1));
+    let next = held_next_follow_up(&app, &check_in, &dispatcher).await;
     let blocked = follow_up(&app, token, &next).await;
     assert_eq!(blocked["status"], "failed");
     assert_eq!(
@@ -403,13 +402,16 @@ async fn a_coach_who_sends_without_approval_has_old_enough_drafts_sent_but_never
     assert_eq!(me["settings"]["send_without_approval_after_hours"], 24);
     let (status, problem) = app
         .send(
-            app.http
-                .patch(app.url("/v1/me"))
-                .bearer_auth(token)
-                .json(&json!({"send_without_approval_after_hours": 0})),
+            app.http.patch(app.url("/v1/me")).bearer_auth(token).json(
+                &json!({"send_without_approval_after_hours": 0, "time_zone": "Europe/Berlin"}),
+            ),
         )
         .await;
     assert_eq!(status, 422, "{problem}");
+    // A refused PATCH changes nothing, not even its valid fields.
+    let (_, me) = app.get(token, "/v1/me").await;
+    assert_eq!(me["time_zone"], "UTC", "{me}");
+    assert_eq!(me["settings"]["send_without_approval_after_hours"], 24);
 
     // Held for review: never sent without the coach.
     let follow_up_id = Uuid::parse_str(&id).expect("uuid");
@@ -572,31 +574,7 @@ async fn a_bounce_from_the_mail_events_queue_suppresses_the_address_and_holds_th
     assert_eq!(app.count("SELECT count(*) FROM suppressions", &[]).await, 1);
 
     // The next follow-up to the bounced address is held, saying why.
-    let (status, body) = app
-        .post(
-            token,
-            &format!("/v1/sessions/{}/reprocess", check_in.session),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    app.wait_until_settled(token, &check_in.session, SETTLE)
-        .await;
-    let (_, drafts) = app.get(token, "/v1/follow-ups?status=draft").await;
-    let next = drafts["items"][0]["id"]
-        .as_str()
-        .expect("a new draft")
-        .to_owned();
-    let (status, _) = app
-        .post(token, &format!("/v1/follow-ups/{next}/approve"), &json!({}))
-        .await;
-    assert_eq!(status, 200);
-    schedule(&app, token, &next, "2027-01-13T09:00").await;
-    let held = dispatcher
-        .dispatch_due(at("2027-01-13T14:00:00Z"))
-        .await
-        .expect("dispatch");
-    assert_eq!((held.sent, held.blocked), (0, 1));
+    let next = held_next_follow_up(&app, &check_in, &dispatcher).await;
     assert_eq!(
         follow_up(&app, token, &next).await["failure_reason"],
         "Not sent: mail to the client's address bounced."

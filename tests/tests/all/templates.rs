@@ -203,16 +203,7 @@ async fn templates_are_copied_versioned_checked_previewed_and_used() {
     let (_, list) = app.get(token, "/v1/templates").await;
     assert_eq!(by_name(&list, "Action list").unwrap()["is_default"], true);
     assert_eq!(by_name(&list, "Warm recap").unwrap()["is_default"], false);
-    let (status, body) = app
-        .post(
-            token,
-            &format!("/v1/sessions/{}/reprocess", check_in.session),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    app.wait_until_settled(token, &check_in.session, SETTLE)
-        .await;
+    app.reprocess_and_settle(token, &check_in.session).await;
     let (_, drafts) = app.get(token, "/v1/follow-ups?status=draft").await;
     let draft = &drafts["items"][0];
     assert_eq!(draft["template_id"], copy_id.as_str(), "{draft}");
