@@ -13,6 +13,8 @@ pub enum Behaviour {
     Reject,
     /// Takes the message and never answers: the process stops mid hand-off.
     Hang,
+    /// Takes the message and reports no answer (a timeout after sending).
+    NoAnswer,
 }
 
 /// A mail provider that keeps what it was given.
@@ -48,6 +50,7 @@ impl Mailer for RecordingMailer {
                 "address on the provider's block list".into(),
             )),
             Behaviour::Hang => std::future::pending().await,
+            Behaviour::NoAnswer => Err(MailError::Uncertain("operation timed out".into())),
         }
     }
 }

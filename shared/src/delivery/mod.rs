@@ -55,6 +55,15 @@ pub struct Dispatched {
     pub failed: usize,
     /// Not handed off: no address, no consent, or a suppressed address.
     pub blocked: usize,
+    /// Handed off without an answer: now `unknown`, for the coach to resolve.
+    pub unknown: usize,
+}
+
+/// What became of one hand-off.
+enum HandedOff {
+    Sent,
+    Failed,
+    Unknown,
 }
 
 /// What one run of the every-minute trigger did.
@@ -104,10 +113,10 @@ impl Dispatcher {
                 return Ok(total);
             }
             for hand_off in hand_offs {
-                if self.hand_off(hand_off).await? {
-                    total.sent += 1;
-                } else {
-                    total.failed += 1;
+                match self.hand_off(hand_off).await? {
+                    HandedOff::Sent => total.sent += 1,
+                    HandedOff::Failed => total.failed += 1,
+                    HandedOff::Unknown => total.unknown += 1,
                 }
             }
         }
@@ -228,8 +237,8 @@ impl Dispatcher {
     }
 
     /// Hands one claimed follow-up to the mailer and records the outcome.
-    /// Returns whether the provider accepted it.
-    async fn hand_off(&self, hand_off: HandOff) -> Result<bool, StoreError> {
+    /// Returns what became of it.
+    async fn hand_off(&self, hand_off: HandOff) -> Result<HandedOff, StoreError> {
         let HandOff { due, to, email_id } = hand_off;
         let result = match self.email(&due, &to) {
             Ok(email) => self.mailer.send(&email).await,
@@ -259,7 +268,32 @@ impl Dispatcher {
                         },
                     ))
                     .await;
-                Ok(true)
+                Ok(HandedOff::Sent)
+            }
+            Err(MailError::Uncertain(detail)) => {
+                // It may have gone out: never resent on its own, the coach resolves it.
+                tracing::warn!(coach = %due.coach, follow_up = %due.id, %detail, "the mail provider gave no answer for a follow-up; now unknown");
+                let unknown = step(sending, FollowUpAction::RecordUnknown)?;
+                delivery::record(
+                    &db,
+                    due.id,
+                    sending,
+                    unknown,
+                    &Outcome::Failed {
+                        reason: "Handed to the mail provider, which gave no answer: it may or may not have been sent.",
+                    },
+                )
+                .await?;
+                emails::mark_unknown(&db, due.coach, email_id).await?;
+                self.notifier
+                    .publish(LiveEvent::now(
+                        due.coach,
+                        EventKind::FollowUpUnknown {
+                            follow_up_id: due.id,
+                        },
+                    ))
+                    .await;
+                Ok(HandedOff::Unknown)
             }
             Err(error) => {
                 let reason = error.to_string();
@@ -283,7 +317,7 @@ impl Dispatcher {
                         },
                     ))
                     .await;
-                Ok(false)
+                Ok(HandedOff::Failed)
             }
         }
     }

@@ -44,6 +44,11 @@ pub(super) async fn run(
             Ok(provider_id) => {
                 emails::mark_sent(&db, message.coach_id, email_id, &provider_id).await?
             }
+            Err(MailError::Uncertain(detail)) => {
+                // It may have gone out: keep the claim, never send it twice.
+                emails::mark_unknown(&db, message.coach_id, email_id).await?;
+                tracing::warn!(%detail, "the mail provider gave no answer for the ready notice; not sending it again");
+            }
             Err(error) => {
                 // Not handed over: release the claim so the retry may send it.
                 emails::mark_failed(&db, message.coach_id, email_id, &error.to_string()).await?;
@@ -52,9 +57,7 @@ pub(super) async fn run(
                         "The ready notice to {} could not be sent: {reason}.",
                         coach.email
                     )),
-                    unavailable @ MailError::Unavailable(_) => {
-                        StageError::Retryable(unavailable.into())
-                    }
+                    other => StageError::Retryable(other.into()),
                 });
             }
         },

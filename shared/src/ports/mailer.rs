@@ -39,6 +39,11 @@ pub enum MailError {
     /// The provider could not be reached; it was not sent.
     #[error("the mail provider is unavailable: {0}")]
     Unavailable(String),
+    /// The request may have reached the provider, but no answer came back
+    /// (a timeout, a broken response): it may or may not have been sent, so
+    /// it must not be sent again on its own.
+    #[error("the mail provider gave no answer: {0}")]
+    Uncertain(String),
 }
 
 /// Sends email (an outbox folder locally, SESv2 on AWS). Returns the provider's message id.

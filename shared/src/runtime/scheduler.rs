@@ -28,6 +28,7 @@ pub async fn tick(
             sent = delivery.dispatched.sent,
             failed = delivery.dispatched.failed,
             blocked = delivery.dispatched.blocked,
+            unknown = delivery.dispatched.unknown,
             unfinished = delivery.unfinished,
             "follow-ups dispatched"
         );

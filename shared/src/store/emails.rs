@@ -91,6 +91,17 @@ pub async fn mark_sent(
     Ok(())
 }
 
+/// The provider gave no answer: it may have sent the message, so it is
+/// never claimed again.
+pub async fn mark_unknown(db: &impl Executor, coach: CoachId, id: Uuid) -> Result<(), StoreError> {
+    db.exec(
+        "UPDATE emails SET status = 'unknown', finished_at = now() WHERE coach_id = $1 AND id = $2",
+        &[&coach.0, &id],
+    )
+    .await?;
+    Ok(())
+}
+
 /// The provider refused the message; a later attempt may claim it again.
 pub async fn mark_failed(
     db: &impl Executor,

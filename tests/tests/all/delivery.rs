@@ -321,6 +321,42 @@ async fn a_hand_off_that_never_reports_back_becomes_unknown_and_is_not_resent() 
 }
 
 #[tokio::test]
+async fn a_provider_that_gives_no_answer_leaves_it_unknown_and_it_is_not_resent() {
+    let app = TestApp::spawn().await;
+    let (check_in, id) = approved(&app, true).await;
+    let token = check_in.token.as_str();
+    schedule(&app, token, &id, "2027-03-01T09:00").await;
+    let due = at("2027-03-01T14:00:00Z");
+    let silent = RecordingMailer::new(Behaviour::NoAnswer);
+    let dispatched = dispatcher(&app, silent.clone())
+        .dispatch_due(due)
+        .await
+        .expect("dispatch");
+    assert_eq!((dispatched.sent, dispatched.unknown), (0, 1));
+    let unknown = follow_up(&app, token, &id).await;
+    assert_eq!(unknown["status"], "unknown", "{unknown}");
+    assert!(unknown["failure_reason"]
+        .as_str()
+        .unwrap()
+        .contains("may or may not have been sent"));
+    assert_eq!(
+        app.count("SELECT count(*) FROM emails WHERE status = 'unknown'", &[])
+            .await,
+        1
+    );
+    // No later run sends it again; the coach decides.
+    let accepting = RecordingMailer::new(Behaviour::Accept);
+    let later = dispatcher(&app, accepting.clone());
+    later
+        .sweep_unfinished(due + chrono::Duration::minutes(30))
+        .await
+        .expect("sweep");
+    later.dispatch_due(due).await.expect("dispatch");
+    assert!(accepting.sent().is_empty(), "never resent by itself");
+    assert_eq!(silent.sent().len(), 1);
+}
+
+#[tokio::test]
 async fn no_consent_and_a_provider_refusal_each_leave_their_reason() {
     let app = TestApp::spawn().await;
     let (check_in, id) = approved(&app, false).await;

@@ -1,4 +1,7 @@
 use async_trait::async_trait;
+use aws_sdk_sesv2::config::http::HttpResponse;
+use aws_sdk_sesv2::error::SdkError;
+use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
 
 use super::describe;
@@ -67,18 +70,44 @@ impl Mailer for SesMailer {
             .await;
         match result {
             Ok(output) => Ok(output.message_id().unwrap_or_default().to_owned()),
-            // SES refused the message itself (bad address, unverified sender, suppressed):
-            // retrying the same message cannot help.
-            Err(e)
-                if e.as_service_error().is_some_and(|s| {
-                    s.is_message_rejected()
-                        || s.is_mail_from_domain_not_verified_exception()
-                        || s.is_bad_request_exception()
-                }) =>
-            {
-                Err(MailError::Rejected(describe(&e)))
-            }
-            Err(e) => Err(MailError::Unavailable(describe(&e))),
+            Err(e) => Err(classify(&e)),
         }
+    }
+}
+
+type SendError = SdkError<SendEmailError, HttpResponse>;
+
+/// What an SES failure means for the message.
+fn classify(error: &SendError) -> MailError {
+    match error {
+        // SES refused the message itself (bad address, unverified sender,
+        // suppressed): retrying the same message cannot help.
+        e if e.as_service_error().is_some_and(|s| {
+            s.is_message_rejected()
+                || s.is_mail_from_domain_not_verified_exception()
+                || s.is_bad_request_exception()
+        }) =>
+        {
+            MailError::Rejected(describe(e))
+        }
+        // Sent, but no (readable) answer: SES may have accepted it.
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            MailError::Uncertain(describe(error))
+        }
+        // Not sent (no connection, request not built) or answered with an error.
+        _ => MailError::Unavailable(describe(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_answer_is_uncertain_and_no_connection_unavailable() {
+        let timeout: SendError = SdkError::timeout_error("operation timed out");
+        assert!(matches!(classify(&timeout), MailError::Uncertain(_)));
+        let refused: SendError = SdkError::construction_failure("no region");
+        assert!(matches!(classify(&refused), MailError::Unavailable(_)));
     }
 }
