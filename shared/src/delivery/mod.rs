@@ -248,12 +248,10 @@ impl Dispatcher {
         let sending = FollowUpStatus::Sending;
         match result {
             Ok(message_id) => {
-                let sent = step(sending, FollowUpAction::RecordSent)?;
-                delivery::record(
+                record_answer(
                     &db,
                     due.id,
-                    sending,
-                    sent,
+                    FollowUpAction::RecordSent,
                     &Outcome::Sent {
                         message_id: &message_id,
                     },
@@ -298,12 +296,10 @@ impl Dispatcher {
             Err(error) => {
                 let reason = error.to_string();
                 tracing::warn!(coach = %due.coach, follow_up = %due.id, "the mail provider did not take a follow-up");
-                let failed = step(sending, FollowUpAction::RecordFailed)?;
-                delivery::record(
+                record_answer(
                     &db,
                     due.id,
-                    sending,
-                    failed,
+                    FollowUpAction::RecordFailed,
                     &Outcome::Failed { reason: &reason },
                 )
                 .await?;
@@ -321,6 +317,23 @@ impl Dispatcher {
             }
         }
     }
+}
+
+/// Records the provider's answer on a hand-off still `sending`, or on one a
+/// sweep declared `unknown` while the answer was on its way: the answer is
+/// what happened. One the coach has resolved meanwhile is left as they did.
+async fn record_answer(
+    db: &impl crate::store::Executor,
+    id: Uuid,
+    action: FollowUpAction,
+    outcome: &Outcome<'_>,
+) -> Result<(), StoreError> {
+    for from in [FollowUpStatus::Sending, FollowUpStatus::Unknown] {
+        if delivery::record(db, id, from, step(from, action)?, outcome).await? {
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 /// The lifecycle's next status; the dispatcher only takes legal steps, so

@@ -135,6 +135,10 @@ pub fn next_status(
         (Status::Sending, Action::RecordSent) => Status::Sent,
         (Status::Sending, Action::RecordFailed) => Status::Failed,
         (Status::Sending, Action::RecordUnknown) => Status::Unknown,
+        // The provider's answer arrived after the hand-off was declared
+        // unknown: it says what happened.
+        (Status::Unknown, Action::RecordSent) => Status::Sent,
+        (Status::Unknown, Action::RecordFailed) => Status::Failed,
         // Only the coach can tell whether the client got it; a resend risks a
         // duplicate, which is theirs to accept.
         (Status::Unknown, Action::ResolveAsSent) => Status::Sent,
@@ -208,6 +212,8 @@ mod tests {
         (S::Failed, A::Schedule, S::Scheduled),
         (S::Failed, A::SendNow, S::Scheduled),
         (S::Failed, A::Cancel, S::Cancelled),
+        (S::Unknown, A::RecordSent, S::Sent),
+        (S::Unknown, A::RecordFailed, S::Failed),
         (S::Unknown, A::ResolveAsSent, S::Sent),
         (S::Unknown, A::ResolveAsResend, S::Scheduled),
     ];
@@ -403,14 +409,18 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_are_recorded_only_while_sending() {
-        for (action, outcome) in [
-            (A::RecordSent, S::Sent),
-            (A::RecordFailed, S::Failed),
-            (A::RecordUnknown, S::Unknown),
+    fn outcomes_are_recorded_while_sending_and_a_late_answer_settles_unknown() {
+        for (action, outcome, late) in [
+            (A::RecordSent, S::Sent, true),
+            (A::RecordFailed, S::Failed, true),
+            (A::RecordUnknown, S::Unknown, false),
         ] {
             assert_eq!(next_status(S::Sending, action), Ok(outcome));
-            for from in STATUSES.into_iter().filter(|&s| s != S::Sending) {
+            assert_eq!(next_status(S::Unknown, action).is_ok(), late, "{action:?}");
+            for from in STATUSES
+                .into_iter()
+                .filter(|&s| s != S::Sending && s != S::Unknown)
+            {
                 assert_eq!(
                     next_status(from, action),
                     Err(IllegalTransition { from, action })

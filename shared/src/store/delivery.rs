@@ -87,13 +87,13 @@ pub async fn record(
         Outcome::Failed { reason } => (None, Some(*reason)),
     };
     let sent = matches!(outcome, Outcome::Sent { .. });
-    // A new claim starts without the last attempt's failure.
+    // A new claim starts without the last attempt's failure; a sent one has none.
     let claimed = matches!(outcome, Outcome::Claimed);
     let changed = db
         .exec(
             "UPDATE follow_ups SET status = $3,
                     provider_message_id = COALESCE($4, provider_message_id),
-                    failure_reason = CASE WHEN $7 THEN NULL ELSE COALESCE($5, failure_reason) END,
+                    failure_reason = CASE WHEN $7 OR $6 THEN NULL ELSE COALESCE($5, failure_reason) END,
                     sent_at = CASE WHEN $6 THEN now() ELSE sent_at END,
                     updated_at = now()
               WHERE id = $1 AND status = $2",

@@ -320,6 +320,67 @@ async fn a_hand_off_that_never_reports_back_becomes_unknown_and_is_not_resent() 
         .contains("never recorded"));
 }
 
+/// Accepts each message only once the test opens the gate.
+struct GatedMailer {
+    taken: tokio::sync::Notify,
+    gate: tokio::sync::Notify,
+}
+
+#[async_trait::async_trait]
+impl flowcoach_core::ports::Mailer for GatedMailer {
+    async fn send(
+        &self,
+        _: &flowcoach_core::ports::OutgoingEmail,
+    ) -> Result<String, flowcoach_core::ports::MailError> {
+        self.taken.notify_one();
+        self.gate.notified().await;
+        Ok("late-acceptance".into())
+    }
+}
+
+#[tokio::test]
+async fn a_late_acceptance_after_the_sweep_makes_the_unknown_follow_up_sent() {
+    let app = TestApp::spawn().await;
+    let (check_in, id) = approved(&app, true).await;
+    let token = check_in.token.as_str();
+    schedule(&app, token, &id, "2027-03-01T09:00").await;
+    let due = at("2027-03-01T14:00:00Z");
+    let mailer = Arc::new(GatedMailer {
+        taken: tokio::sync::Notify::new(),
+        gate: tokio::sync::Notify::new(),
+    });
+    let slow = Dispatcher {
+        mailer: mailer.clone(),
+        ..app.runtime.dispatcher.clone()
+    };
+    let run = tokio::spawn(async move { slow.dispatch_due(due).await });
+    mailer.taken.notified().await;
+    // Another run declares the long hand-off unknown ...
+    let swept = app
+        .runtime
+        .dispatcher
+        .sweep_unfinished(Utc::now() + chrono::Duration::minutes(11))
+        .await
+        .expect("sweep");
+    assert_eq!(swept, 1);
+    assert_eq!(follow_up(&app, token, &id).await["status"], "unknown");
+    // ... then the provider's answer arrives: it was sent.
+    mailer.gate.notify_one();
+    let dispatched = run.await.expect("joined").expect("dispatch");
+    assert_eq!(dispatched.sent, 1);
+    let sent = follow_up(&app, token, &id).await;
+    assert_eq!(sent["status"], "sent", "{sent}");
+    assert!(sent["sent_at"].is_string());
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM follow_ups WHERE provider_message_id = 'late-acceptance'",
+            &[]
+        )
+        .await,
+        1
+    );
+}
+
 #[tokio::test]
 async fn a_provider_that_gives_no_answer_leaves_it_unknown_and_it_is_not_resent() {
     let app = TestApp::spawn().await;
