@@ -312,6 +312,12 @@ async fn preview_template(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<PreviewTemplate>,
 ) -> Result<Json<TemplatePreview>, ApiError> {
+    // An edit tried out is held to what a save would accept.
+    let mut errors = Vec::new();
+    check_sources(input.subject.as_deref(), input.body.as_deref(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     let coach = tenant(&caller);
     let db = state.db.get().await?;
     let template = templates::get(&db, coach, id)
@@ -379,24 +385,7 @@ fn checked(text: TemplateText) -> Result<TemplateText, ApiError> {
     let name = label(&text.name, MAX_NAME_CHARS)
         .map_err(|e| errors.push(FieldError::new("name", e.to_string())))
         .unwrap_or_default();
-    if text.subject.lines().count() > 1 || text.subject.chars().count() > MAX_SUBJECT_CHARS {
-        errors.push(FieldError::new(
-            "subject",
-            format!("must be one line of at most {MAX_SUBJECT_CHARS} characters"),
-        ));
-    }
-    for (field, source, limit) in [
-        ("subject", &text.subject, MAX_SUBJECT_CHARS * 4),
-        ("body", &text.body, MAX_TEMPLATE_BYTES),
-    ] {
-        if source.trim().is_empty() {
-            errors.push(FieldError::new(field, "must not be empty"));
-        } else if let Err(e) = prose(source, limit) {
-            errors.push(FieldError::new(field, e.to_string()));
-        } else if let Err(error) = validate(source) {
-            errors.push(field_error(field, &error));
-        }
-    }
+    check_sources(Some(&text.subject), Some(&text.body), &mut errors);
     let instructions = prose(&text.instructions, MAX_INSTRUCTIONS_CHARS)
         .map_err(|e| errors.push(FieldError::new("instructions", e.to_string())))
         .unwrap_or_default();
@@ -408,6 +397,32 @@ fn checked(text: TemplateText) -> Result<TemplateText, ApiError> {
         })
     } else {
         Err(ApiError::Validation(errors))
+    }
+}
+
+/// The subject (one line, at most 500 characters) and the body as templates
+/// the sandbox compiles and fills in with sample values; each one given.
+fn check_sources(subject: Option<&str>, body: Option<&str>, errors: &mut Vec<FieldError>) {
+    if let Some(subject) = subject {
+        if subject.lines().count() > 1 || subject.chars().count() > MAX_SUBJECT_CHARS {
+            errors.push(FieldError::new(
+                "subject",
+                format!("must be one line of at most {MAX_SUBJECT_CHARS} characters"),
+            ));
+        }
+    }
+    for (field, source, limit) in [
+        ("subject", subject, MAX_SUBJECT_CHARS * 4),
+        ("body", body, MAX_TEMPLATE_BYTES),
+    ] {
+        let Some(source) = source else { continue };
+        if source.trim().is_empty() {
+            errors.push(FieldError::new(field, "must not be empty"));
+        } else if let Err(e) = prose(source, limit) {
+            errors.push(FieldError::new(field, e.to_string()));
+        } else if let Err(error) = validate(source) {
+            errors.push(field_error(field, &error));
+        }
     }
 }
 

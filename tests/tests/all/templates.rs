@@ -185,6 +185,22 @@ async fn templates_are_copied_versioned_checked_previewed_and_used() {
         .await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["errors"][0]["line"], 2);
+    // An edit tried out is held to what a save accepts.
+    let (status, problem) = app
+        .post(
+            token,
+            &format!("{path}/preview"),
+            &json!({"subject": "0".repeat(501), "body": " "}),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["subject", "body"], "{problem}");
 
     // The default is what the next draft is written from, at its version.
     let settled = app
