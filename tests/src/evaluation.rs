@@ -152,11 +152,7 @@ pub fn request_for(
         clients,
         utterances: attributed,
         chunks: Vec::new(),
-        metrics: CoachingMetrics {
-            total_words: 0,
-            duration_ms: None,
-            speakers: Vec::new(),
-        },
+        metrics: CoachingMetrics::default(),
         next_session_on: None,
     }
 }

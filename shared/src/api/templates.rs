@@ -489,11 +489,7 @@ async fn session_context(
         clients: attending,
         utterances: Vec::new(),
         chunks: Vec::new(),
-        metrics: CoachingMetrics {
-            total_words: 0,
-            duration_ms: None,
-            speakers: Vec::new(),
-        },
+        metrics: CoachingMetrics::default(),
         next_session_on: None,
     };
     Ok(follow_up_context(

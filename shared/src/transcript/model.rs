@@ -84,8 +84,9 @@ pub struct SpeakerMetrics {
     pub longest_monologue_ms: Option<u64>,
 }
 
-/// Coaching metrics for a whole session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// Coaching metrics for a whole session (`default()`: none measured, for a
+/// request that holds no transcript).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CoachingMetrics {
     pub total_words: u32,
     pub duration_ms: Option<u64>,

@@ -88,11 +88,7 @@ pub(crate) fn request_with(client_names: &[&str], lines: &[(&str, &str)]) -> Ana
         clients,
         utterances,
         chunks: Vec::new(),
-        metrics: CoachingMetrics {
-            total_words: 0,
-            duration_ms: None,
-            speakers: Vec::new(),
-        },
+        metrics: CoachingMetrics::default(),
         next_session_on: None,
     }
 }
