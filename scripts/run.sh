@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# FlowCoach on one machine: provisions PostgreSQL and the model, builds,
-# migrates, imports a sample session for a demo coach, then serves.
+# FlowCoach on one machine: provisions PostgreSQL and the model, builds the
+# server and the web app, migrates, imports a sample session for a demo
+# coach, then serves both.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$FLOWCOACH_ROOT"
@@ -13,6 +14,7 @@ phase "postgres" scripts/setup-postgres.sh
 phase "model" scripts/fetch-model.sh
 # The whole workspace, so features unify exactly as in the test build and its artefacts are reused.
 phase "build" cargo build --locked --workspace --bins
+phase "web app" scripts/build-web.sh
 flowcoach="$CARGO_TARGET_DIR/debug/flowcoach"
 
 create_database() {
@@ -33,6 +35,9 @@ inbox="${FLOWCOACH_INBOX_DIR:-$FLOWCOACH_DATA_DIR/inbox}/$coach_id"
 mkdir -p "$inbox"
 
 cat <<MSG
+
+Open FlowCoach:  $url/sign-in#token=$token
+  (the link signs you in as the demo coach; the token stays in your browser)
 
 FlowCoach is starting at $url
   demo coach:  $DEMO_COACH

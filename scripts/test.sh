@@ -63,4 +63,7 @@ else
 fi
 # The API against its own OpenAPI document, with the binary the build made.
 phase "api fuzz" scripts/fuzz-api.sh
+# The web app: its client against the same document, its own tests, and the
+# browser tests against that binary.
+phase "web app" scripts/test-web.sh
 log "all tests passed in $((SECONDS - started))s"

@@ -119,6 +119,12 @@ pub struct LocalConfig {
     /// Longest lifetime (`exp - iat`) of a local token that is accepted.
     pub token_max_lifetime: Duration,
     pub http: HttpSettings,
+    /// How often the schedule tick sends due follow-ups and does housekeeping:
+    /// a follow-up sent "now" goes out within this.
+    pub tick_interval: Duration,
+    /// Where the built web app is (`npm run build` in `web/`); `None` serves
+    /// the API alone.
+    pub web_dir: Option<PathBuf>,
 }
 
 fn env_or(name: &str, default: impl FnOnce() -> String) -> String {
@@ -261,6 +267,10 @@ impl LocalConfig {
                 .map(Secret::new),
             token_max_lifetime,
             http,
+            tick_interval: positive_secs("FLOWCOACH_TICK_SECS", Duration::from_secs(10))?,
+            web_dir: Some(PathBuf::from(env_or("FLOWCOACH_WEB_DIR", || {
+                "web/dist".into()
+            }))),
             data_dir,
         })
     }
@@ -342,6 +352,8 @@ mod tests {
             smtp_url: Some(Secret::new("smtps://coach:smtp-pa55word@mail.example.com")),
             token_max_lifetime: Duration::from_secs(30 * 24 * 3600),
             http: HttpSettings::default(),
+            tick_interval: Duration::from_secs(10),
+            web_dir: None,
         };
         let printed = format!("{config:?}");
         assert!(!printed.contains("hunter2-sekrit"), "{printed}");

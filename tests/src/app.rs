@@ -36,6 +36,8 @@ pub struct TestAppOptions {
     pub http: HttpSettings,
     /// The inbox's fallback poll (file-system events take files at once).
     pub inbox_poll_interval: Duration,
+    /// A built web app to serve beside the API.
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for TestAppOptions {
@@ -50,6 +52,7 @@ impl Default for TestAppOptions {
             watch_wire: false,
             http: HttpSettings::default(),
             inbox_poll_interval: Duration::from_secs(1),
+            web_dir: None,
         }
     }
 }
@@ -125,6 +128,8 @@ impl TestApp {
             smtp_url: None,
             token_max_lifetime: Duration::from_secs(30 * 24 * 3600),
             http: options.http,
+            tick_interval: Duration::from_secs(60),
+            web_dir: options.web_dir,
         };
         let mut runtime = LocalRuntime::with_ai(config, options.analyst, options.embedder)
             .await

@@ -62,12 +62,17 @@ enum Command {
         #[arg(long)]
         queue: Option<String>,
     },
+    /// Print the API's OpenAPI document (the web app's client is generated from it).
+    Openapi,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     flowcoach_core::telemetry::init();
     let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        return print_openapi();
+    }
     let config = LocalConfig::from_env().context("configuration")?;
     match cli.command {
         Command::Migrate => migrate(&config).await,
@@ -83,7 +88,15 @@ async fn main() -> anyhow::Result<()> {
             no_wait,
         } => import(config, &file, &coach, name.as_deref(), &clients, !no_wait).await,
         Command::Redrive { queue } => redrive(config, queue.as_deref()).await,
+        Command::Openapi => print_openapi(),
     }
+}
+
+/// Needs no configuration: the document is the handlers' annotations.
+fn print_openapi() -> anyhow::Result<()> {
+    let document = flowcoach_core::api::openapi::document();
+    println!("{}", serde_json::to_string_pretty(&document)?);
+    Ok(())
 }
 
 async fn migrate(config: &LocalConfig) -> anyhow::Result<()> {

@@ -13,6 +13,7 @@ use super::problem::{ApiError, FieldError};
 use super::responses::{Authenticated, JsonBody};
 use super::{audit_with, AppState, Caller};
 use crate::domain::follow_up_lifecycle::MAX_SEND_DELAY_HOURS;
+use crate::domain::text::label;
 use crate::store::coaches::{self, Coach};
 use crate::store::templates;
 
@@ -24,6 +25,12 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
+    /// The name clients see on follow-ups: their sender name and sign-off
+    /// (1–100 characters once trimmed, no control characters); `null` goes back
+    /// to the coach's display name.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
+    pub sender_name: Option<Option<String>>,
     /// Send a follow-up draft without approval once it is this many hours
     /// old (1–720); `null` turns it off (the default). Drafts held for
     /// review are never sent this way.
@@ -62,6 +69,14 @@ async fn update_me(
 ) -> Result<Json<Coach>, ApiError> {
     // Every field is checked before any is changed: a refused PATCH changes nothing.
     let mut errors = Vec::new();
+    let sender_name = input.sender_name.as_ref().map(|name| {
+        name.as_deref().map(|name| {
+            label(name, 100).unwrap_or_else(|e| {
+                errors.push(FieldError::new("sender_name", e.to_string()));
+                String::new()
+            })
+        })
+    });
     if let Some(time_zone) = &input.time_zone {
         if time_zone.parse::<chrono_tz::Tz>().is_err() {
             errors.push(FieldError::new(
@@ -102,6 +117,20 @@ async fn update_me(
             templates::DEFAULT_FOLLOW_UP_TEMPLATE.into(),
             serde_json::json!(template),
         );
+    }
+    if let Some(name) = sender_name {
+        // The audit says whether a name is set, never the text.
+        changed.insert(
+            coaches::SENDER_NAME.into(),
+            serde_json::json!(name.is_some()),
+        );
+        coaches::set_setting(
+            &tx,
+            caller.coach,
+            coaches::SENDER_NAME,
+            name.map(Into::into),
+        )
+        .await?;
     }
     if let Some(time_zone) = &input.time_zone {
         coaches::set_time_zone(&tx, caller.coach, time_zone).await?;

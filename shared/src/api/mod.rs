@@ -21,6 +21,7 @@ mod sessions;
 mod templates;
 mod unsubscribe;
 mod versioning;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -38,6 +39,7 @@ pub use auth::{Authenticator, Caller, LocalAuth, LocalTokens};
 pub use edge::HttpLimits;
 pub use pages::session_page_path;
 pub use problem::ApiError;
+pub use web::WebApp;
 
 /// Everything a handler may use.
 #[derive(Clone)]
@@ -116,15 +118,20 @@ pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
     ]
 }
 
-/// What needs no bearer token: the health checks, the OpenAPI document and
-/// the session page. api-docs serves these; the document names every
-/// resource's handlers, so the resource functions leave it out.
+/// What needs no bearer token: the health checks, the OpenAPI document, the
+/// unsubscribe pages, live events and the placeholder session page. api-docs
+/// serves these; the document names every resource's handlers, so the
+/// resource functions leave it out.
 pub fn public_routes() -> Router<AppState> {
+    public_api_routes().merge(pages::router())
+}
+
+/// [`public_routes`] but the session page, which the web app shows itself.
+fn public_api_routes() -> Router<AppState> {
     let (unsubscribe, _) = unsubscribe::router().split_for_parts();
     Router::new()
         .merge(health::router())
         .merge(openapi::router())
-        .merge(pages::router())
         .merge(unsubscribe)
         .merge(events::router())
 }
@@ -160,12 +167,16 @@ pub fn build_router(
     edge::layered(router, &limits)
 }
 
-/// The whole API, as `flowcoach serve` hosts it.
-pub fn router(state: AppState) -> Router {
+/// The whole API, as `flowcoach serve` hosts it, with the web app where one is built.
+pub fn router(state: AppState, web: Option<&WebApp>) -> Router {
+    let public = match web {
+        Some(web) => public_api_routes().merge(web.routes()),
+        None => public_routes(),
+    };
     build_router(
         state,
         resource_routers().into_iter().map(|(_, r)| r).collect(),
-        public_routes(),
+        public,
     )
 }
 

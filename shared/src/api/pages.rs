@@ -1,7 +1,8 @@
-//! Pages a person opens from an email. The "session ready" notice links
-//! here rather than to the API, which answers 401 in a browser. Until the web
-//! app has a session page this one says how to open the session; it shows no
-//! session data, since a link in an email carries no credentials.
+//! Pages a person opens from an email. The "session ready" notice links to
+//! `/sessions/{id}`, which the web app shows where it is served (`api::web`;
+//! CloudFront on AWS). Where no app is built this page says how to open the
+//! session instead; it shows no session data, since a link in an email
+//! carries no credentials.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -47,9 +48,9 @@ pre {{ padding: .75rem; overflow-x: auto; }}
 follow-up drafts are waiting for your review. Nothing is sent to a client until
 you approve it.</p>
 <h2>Opening it</h2>
-<p>The FlowCoach web app is not available on this installation yet. Until it is,
-read the session through the API with your bearer token (on one machine,
-<code>flowcoach token --coach you@example.com</code> prints one):</p>
+<p>This installation serves no web app (<code>scripts/build-web.sh</code> builds it).
+Until it does, read the session through the API with your bearer token (on one
+machine, <code>flowcoach token --coach you@example.com</code> prints one):</p>
 <pre>curl -H "Authorization: Bearer $TOKEN" /v1/sessions/{id}
 curl -H "Authorization: Bearer $TOKEN" /v1/sessions/{id}/summary
 curl -H "Authorization: Bearer $TOKEN" /v1/sessions/{id}/follow-ups</pre>

@@ -30,17 +30,17 @@ use crate::domain::{CoachId, PipelineStage, SessionKind, SessionStatus};
 use crate::ingest::{IncomingTranscript, IngestError, DIRECT_UPLOAD_LIMIT};
 use crate::store::follow_ups::{self, FollowUpView};
 use crate::store::sessions::{
-    self, NewSession, Participant, ParticipantInput, Session, SessionChanges,
+    self, NewSession, Participant, ParticipantInput, Session, SessionChanges, SessionFilter,
 };
 use crate::store::summaries::{self, SummaryView};
-use crate::store::{clients, Executor};
+use crate::store::{clients, utterances, Executor};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_sessions, create_session))
         .routes(routes!(get_session, update_session, delete_session))
         .routes(routes!(set_participants))
-        .routes(routes!(upload_transcript))
+        .routes(routes!(upload_transcript, get_transcript))
         .routes(routes!(transcript_upload_url))
         .routes(routes!(session_status))
         .routes(routes!(reprocess_session))
@@ -279,17 +279,46 @@ impl From<IngestError> for ApiError {
 }
 
 /// The coach's sessions, newest first.
-#[utoipa::path(get, path = "/v1/sessions", tag = "sessions", params(PageQuery),
-    responses((status = 200, body = Page<Session>), Authenticated, WithQuery))]
+/// Which sessions to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionQuery {
+    /// Only those in this status.
+    #[param(inline)]
+    pub status: Option<SessionStatus>,
+    /// Only those this client took part in.
+    pub client_id: Option<Uuid>,
+}
+
+/// The coach's sessions, newest first, each with who attended.
+#[utoipa::path(get, path = "/v1/sessions", tag = "sessions", params(SessionQuery, PageQuery),
+    responses((status = 200, body = Page<SessionView>), Authenticated, WithQuery))]
 async fn list_sessions(
     State(state): State<AppState>,
     caller: Caller,
+    ApiQuery(filter): ApiQuery<SessionQuery>,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> Result<Json<Page<Session>>, ApiError> {
+) -> Result<Json<Page<SessionView>>, ApiError> {
+    let coach = tenant(&caller);
     let limit = query.limit()?;
+    let filter = SessionFilter {
+        status: filter.status,
+        client: filter.client_id,
+    };
     let db = state.db.get().await?;
-    let rows = sessions::list(&db, tenant(&caller), query.after()?, limit + 1).await?;
-    Ok(Json(page(rows, limit, |s| (s.created_at, s.id))))
+    let rows = sessions::list(&db, coach, filter, query.after()?, limit + 1).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
+    let mut participants = sessions::participants_of(&db, coach, &ids).await?;
+    let views = rows
+        .into_iter()
+        .map(|session| SessionView {
+            participants: participants.remove(&session.id).unwrap_or_default(),
+            session,
+        })
+        .collect();
+    Ok(Json(page(views, limit, |v| {
+        (v.session.created_at, v.session.id)
+    })))
 }
 
 /// Creates a session awaiting its transcript.
@@ -458,6 +487,54 @@ async fn set_participants(
     tx.commit().await?;
     let session = find(&db, coach, id).await?;
     Ok(Json(view(&db, coach, session).await?))
+}
+
+/// The transcript as the pipeline parsed it: one entry per speaker turn.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TranscriptView {
+    /// The processing generation these turns belong to.
+    pub generation: i32,
+    pub utterances: Vec<UtteranceView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UtteranceView {
+    /// The speaker label as the transcript names them.
+    pub speaker: String,
+    /// Milliseconds from the start of the recording, where the format carries times.
+    pub start_ms: Option<u64>,
+    pub end_ms: Option<u64>,
+    pub text: String,
+}
+
+/// The parsed transcript of the current generation: speakers and timestamps
+/// (404 until the chunk stage has read it).
+#[utoipa::path(get, path = "/v1/sessions/{id}/transcript", tag = "sessions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = TranscriptView), Authenticated, ById))]
+async fn get_transcript(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<TranscriptView>, ApiError> {
+    let coach = tenant(&caller);
+    let db = state.db.get().await?;
+    let session = find(&db, coach, id).await?;
+    let turns = utterances::for_generation(&db, coach, id, session.generation)
+        .await?
+        .ok_or(ApiError::NotFound("transcript"))?;
+    audit(&db, &caller, "transcript.read", "session", Some(id)).await?;
+    Ok(Json(TranscriptView {
+        generation: session.generation,
+        utterances: turns
+            .into_iter()
+            .map(|turn| UtteranceView {
+                speaker: turn.speaker,
+                start_ms: turn.start_ms,
+                end_ms: turn.end_ms,
+                text: turn.text,
+            })
+            .collect(),
+    }))
 }
 
 /// Uploads the transcript (≤ 4 MiB: WebVTT, SRT, `Name:` text or JSON utterances) and starts processing.

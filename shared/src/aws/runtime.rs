@@ -30,7 +30,10 @@ pub struct AwsSettings {
     /// DynamoDB table for `Idempotency-Key` records (API functions only).
     pub idempotency_table: Option<String>,
     pub ses_configuration_set: Option<String>,
+    /// Base of API links in emails (unsubscribe).
     pub public_url: String,
+    /// Base of web app links in emails (a session's page); the API's when unset.
+    pub app_url: String,
     pub mail_from: String,
     /// The stage queues a function sends to (`FLOWCOACH_QUEUE_URL_<STAGE>`).
     pub queue_urls: HashMap<PipelineStage, String>,
@@ -61,6 +64,9 @@ impl AwsSettings {
             bucket: optional("TRANSCRIPTS_BUCKET"),
             idempotency_table: optional("IDEMPOTENCY_TABLE"),
             ses_configuration_set: optional("SES_CONFIGURATION_SET"),
+            app_url: optional("FLOWCOACH_APP_URL")
+                .or_else(|| optional("FLOWCOACH_PUBLIC_URL"))
+                .unwrap_or_else(|| "https://app.flowcoach.example".into()),
             public_url: optional("FLOWCOACH_PUBLIC_URL")
                 .unwrap_or_else(|| "https://app.flowcoach.example".into()),
             // Only the notify function sends mail; it is always given a sender.
@@ -210,7 +216,7 @@ impl AwsRuntime {
             )),
             notifier: self.notifier(),
             settings: PipelineSettings {
-                public_url: self.settings.public_url.clone(),
+                app_url: self.settings.app_url.clone(),
                 mail_from: self.settings.mail_from.clone(),
             },
         }

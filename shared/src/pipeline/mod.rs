@@ -40,8 +40,8 @@ pub struct Pipeline {
 
 #[derive(Debug, Clone)]
 pub struct PipelineSettings {
-    /// Base URL that links in emails point at.
-    pub public_url: String,
+    /// Base URL of the web app: the session-ready email links to its session page.
+    pub app_url: String,
     /// Sender of notification emails.
     pub mail_from: String,
 }

@@ -117,7 +117,7 @@ fn ready_email(
     // A page a person can open in a browser (the API would answer 401).
     let link = format!(
         "{}{}",
-        pipeline.settings.public_url,
+        pipeline.settings.app_url,
         crate::api::session_page_path(session.id)
     );
     let held = session.held_at.format("%A %-d %B %Y");

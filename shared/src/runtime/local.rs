@@ -96,7 +96,8 @@ impl LocalRuntime {
             mailer: mailer(&config)?,
             notifier: notifier.clone(),
             settings: PipelineSettings {
-                public_url: config.public_url.clone(),
+                // One origin serves the app and the API.
+                app_url: config.public_url.clone(),
                 mail_from: config.mail_from.clone(),
             },
         };
@@ -175,7 +176,7 @@ impl LocalRuntime {
         tasks.push(tokio::spawn(super::scheduler::run(
             self.pipeline.clone(),
             self.dispatcher.clone(),
-            Duration::from_secs(60),
+            self.config.tick_interval,
             shutdown.clone(),
         )));
         tasks
@@ -205,7 +206,18 @@ impl LocalRuntime {
         listener: tokio::net::TcpListener,
         shutdown: CancellationToken,
     ) -> anyhow::Result<()> {
-        let app = api::router(self.app_state());
+        let web = self.config.web_dir.as_deref().and_then(|dir| {
+            let app = api::WebApp::built_in(dir);
+            match &app {
+                Some(_) => tracing::info!(dir = %dir.display(), "serving the web app"),
+                None => tracing::warn!(
+                    dir = %dir.display(),
+                    "no web app built there (npm run build in web/): serving the API alone"
+                ),
+            }
+            app
+        });
+        let app = api::router(self.app_state(), web.as_ref());
         serve_http(listener, app, &self.config.http, shutdown).await
     }
 }

@@ -29,13 +29,16 @@ impl Coach {
     /// The name follow-ups are signed with: the `sender_name` setting, else the display name.
     pub fn signature(&self) -> String {
         self.settings
-            .get("sender_name")
+            .get(SENDER_NAME)
             .and_then(|v| v.as_str())
             .filter(|s| !s.trim().is_empty())
             .unwrap_or(&self.display_name)
             .to_owned()
     }
 }
+
+/// The setting that names the coach to clients (`Coach::signature`).
+pub const SENDER_NAME: &str = "sender_name";
 
 pub(super) const COLUMNS: &str =
     "id, email, display_name, time_zone, role::text AS role, settings, created_at";

@@ -21,6 +21,7 @@ pub struct DueFollowUp {
     pub client_name: String,
     pub client_email: Option<String>,
     pub consent_email: bool,
+    /// The name clients see: the coach's sender name, else their display name.
     pub coach_name: String,
     pub coach_email: String,
     /// Why the client's address may not be written to, if it may not.
@@ -38,7 +39,9 @@ pub async fn lock_due(
     let rows = db
         .fetch_all(
             "SELECT f.id, f.coach_id, f.client_id, v.version, v.subject, v.body,
-                    c.name, c.email, c.consent_email, co.display_name, co.email, s.reason
+                    c.name, c.email, c.consent_email,
+                    COALESCE(NULLIF(btrim(co.settings->>'sender_name'), ''), co.display_name),
+                    co.email, s.reason
                FROM follow_ups f
                JOIN follow_up_versions v
                  ON v.follow_up_id = f.id AND v.version = COALESCE(f.approved_version, f.current_version)

@@ -255,9 +255,18 @@ pub async fn find_by_transcript(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Which sessions to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionFilter {
+    pub status: Option<SessionStatus>,
+    /// Only sessions this client was a participant of.
+    pub client: Option<Uuid>,
+}
+
 pub async fn list(
     db: &impl Executor,
     coach: CoachId,
+    filter: SessionFilter,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<Session>, StoreError> {
@@ -267,9 +276,21 @@ pub async fn list(
             &format!(
                 "SELECT {COLUMNS} FROM sessions WHERE coach_id = $1
                    AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
-                 ORDER BY created_at DESC, id DESC LIMIT $4"
+                   AND ($4::text IS NULL OR status::text = $4)
+                   AND ($5::uuid IS NULL OR EXISTS (
+                         SELECT 1 FROM client_sessions cs
+                          WHERE cs.coach_id = sessions.coach_id AND cs.session_id = sessions.id
+                            AND cs.client_id = $5))
+                 ORDER BY created_at DESC, id DESC LIMIT $6"
             ),
-            &[&coach.0, &at, &id, &limit],
+            &[
+                &coach.0,
+                &at,
+                &id,
+                &filter.status.map(SessionStatus::as_str),
+                &filter.client,
+                &limit,
+            ],
         )
         .await?;
     rows.iter().map(from_row).collect()
@@ -305,15 +326,41 @@ pub async fn participants(
             &[&coach.0, &session],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Participant {
-            client_id: r.get(0),
-            name: r.get(1),
-            speaker_label: r.get(2),
-            attendance: r.get(3),
-        })
-        .collect())
+    Ok(rows.iter().map(participant_from_row).collect())
+}
+
+fn participant_from_row(row: &Row) -> Participant {
+    Participant {
+        client_id: row.get("client_id"),
+        name: row.get("name"),
+        speaker_label: row.get("speaker_label"),
+        attendance: row.get("attendance"),
+    }
+}
+
+/// The participants of each of `sessions`, in one query (a page of the list).
+pub async fn participants_of(
+    db: &impl Executor,
+    coach: CoachId,
+    sessions: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<Participant>>, StoreError> {
+    let rows = db
+        .fetch_all(
+            "SELECT cs.session_id, cs.client_id, c.name, cs.speaker_label, cs.attendance::text AS attendance
+               FROM client_sessions cs JOIN clients c ON c.coach_id = cs.coach_id AND c.id = cs.client_id
+              WHERE cs.coach_id = $1 AND cs.session_id = ANY($2)
+              ORDER BY c.name",
+            &[&coach.0, &sessions],
+        )
+        .await?;
+    let mut by_session: std::collections::HashMap<Uuid, Vec<Participant>> = Default::default();
+    for row in &rows {
+        by_session
+            .entry(row.get("session_id"))
+            .or_default()
+            .push(participant_from_row(row));
+    }
+    Ok(by_session)
 }
 
 /// Replaces the participant list. The composite foreign key rejects another coach's clients.

@@ -358,3 +358,133 @@ async fn a_new_held_at_moves_due_dates_on_reprocess_and_the_metrics_name_the_coa
         .collect();
     assert_eq!(dues, vec!["2026-10-20"], "{summary}");
 }
+
+#[tokio::test]
+async fn the_parsed_transcript_reads_back_with_speakers_and_times_only_once_chunked() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(
+            &token,
+            "Check-in",
+            "2026-09-08T09:00:00Z",
+            &[(&tobias, None)],
+        )
+        .await;
+    let (status, body) = app
+        .get(&token, &format!("/v1/sessions/{session}/transcript"))
+        .await;
+    assert_eq!(status, 404, "nothing parsed yet: {body}");
+
+    let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.500\n<v Dana Whitfield>How did the week go?\n\n\
+               00:00:05.000 --> 00:00:09.000\n<v Tobias Renner>Better than I feared, honestly.\n";
+    let (status, body) = app
+        .upload(&token, &session, "check-in.vtt", vtt.as_bytes().to_vec())
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let settled = app.wait_until_settled(&token, &session, SETTLE).await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+
+    let (status, transcript) = app
+        .get(&token, &format!("/v1/sessions/{session}/transcript"))
+        .await;
+    assert_eq!(status, 200, "{transcript}");
+    assert_eq!(transcript["generation"], 1);
+    let turns = transcript["utterances"].as_array().expect("utterances");
+    assert_eq!(turns.len(), 2, "{transcript}");
+    assert_eq!(turns[0]["speaker"], "Dana Whitfield");
+    assert_eq!(turns[0]["start_ms"], 1000);
+    assert_eq!(turns[0]["end_ms"], 4500);
+    assert_eq!(turns[1]["speaker"], "Tobias Renner");
+    assert_eq!(turns[1]["text"], "Better than I feared, honestly.");
+
+    // Another coach cannot read it.
+    let (_, other) = app.coach("erin@example.com", "Erin Other").await;
+    let (status, _) = app
+        .get(&other, &format!("/v1/sessions/{session}/transcript"))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn sessions_list_with_their_participants_filtered_by_status_and_client() {
+    let app = app().await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let ana = app
+        .create_client(&token, "Ana Silva", "ana@example.com")
+        .await;
+    let with_tobias = app
+        .create_session(
+            &token,
+            "With Tobias",
+            "2026-09-08T09:00:00Z",
+            &[(&tobias, None)],
+        )
+        .await;
+    let group = app
+        .create_session(
+            &token,
+            "Group",
+            "2026-09-09T09:00:00Z",
+            &[(&tobias, None), (&ana, None)],
+        )
+        .await;
+    let (status, body) = app
+        .upload(
+            &token,
+            &group,
+            "group.txt",
+            b"Dana Whitfield: Hello both.\nAna Silva: Hi.\n".to_vec(),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+
+    let titles = |page: &serde_json::Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|s| s["title"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let (status, all) = app.get(&token, "/v1/sessions").await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(titles(&all), vec!["Group", "With Tobias"]);
+    let names: Vec<&str> = all["items"][0]["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["Ana Silva", "Tobias Renner"]);
+
+    let (_, of_ana) = app
+        .get(&token, &format!("/v1/sessions?client_id={ana}"))
+        .await;
+    assert_eq!(titles(&of_ana), vec!["Group"]);
+    let (_, waiting) = app
+        .get(&token, "/v1/sessions?status=awaiting_transcript")
+        .await;
+    assert_eq!(titles(&waiting), vec!["With Tobias"], "{waiting}");
+    let (_, both) = app
+        .get(
+            &token,
+            &format!("/v1/sessions?status=processing&client_id={tobias}&limit=1"),
+        )
+        .await;
+    assert_eq!(titles(&both), vec!["Group"], "{both}");
+    assert!(
+        both.get("next_cursor").is_none_or(|c| c.is_null()),
+        "{both}"
+    );
+    let _ = with_tobias;
+
+    let (status, bad) = app.get(&token, "/v1/sessions?status=finished").await;
+    assert_eq!(status, 400, "{bad}");
+}

@@ -36,7 +36,8 @@ impl Harness {
             bucket: Some(stack.bucket.clone()),
             idempotency_table: Some(stack.table.clone()),
             ses_configuration_set: None,
-            public_url: "https://app.flowcoach.test".into(),
+            public_url: "https://api.flowcoach.test".into(),
+            app_url: "https://app.flowcoach.test".into(),
             mail_from: stack.sender.clone(),
             queue_urls: stack.queue_urls.clone(),
             unsubscribe_secret_arn: Some(stack.unsubscribe_secret_arn.clone()),
@@ -157,9 +158,15 @@ impl Harness {
         let mut all = Vec::new();
         for row in rows {
             all.extend(
-                sessions::list(&db, CoachId(row.get(0)), None, 100)
-                    .await
-                    .unwrap(),
+                sessions::list(
+                    &db,
+                    CoachId(row.get(0)),
+                    sessions::SessionFilter::default(),
+                    None,
+                    100,
+                )
+                .await
+                .unwrap(),
             );
         }
         all
@@ -207,6 +214,9 @@ async fn a_transcript_put_in_the_bucket_flows_through_every_stage_to_ready_and_a
     let mails = harness.stack.sent_mail().await;
     assert_eq!(mails.len(), 1, "{mails:?}");
     assert!(mails[0].to_string().contains("dana@example.com"));
+    // The notice links to the session's page in the web app, not to the API.
+    let link = format!("https://app.flowcoach.test/sessions/{}", session.id);
+    assert!(mails[0].to_string().contains(&link), "{}", mails[0]);
     assert_eq!(
         harness
             .count("SELECT count(*) FROM emails WHERE status = 'sent'")

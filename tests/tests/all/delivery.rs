@@ -678,3 +678,51 @@ async fn a_bounce_from_the_mail_events_queue_suppresses_the_address_and_holds_th
     );
     assert_eq!(mailer.sent().len(), 1);
 }
+
+#[tokio::test]
+async fn the_sender_name_a_coach_sets_is_the_name_their_clients_see() {
+    let app = TestApp::spawn().await;
+    let (check_in, id) = approved(&app, true).await;
+    let token = check_in.token.as_str();
+    let set = |value: Value| {
+        app.send(
+            app.http
+                .patch(app.url("/v1/me"))
+                .bearer_auth(token)
+                .json(&json!({ "sender_name": value })),
+        )
+    };
+    let (status, body) = set(json!("  ")).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["field"], "sender_name", "{body}");
+    let (status, body) = set(json!("Dana W. Coaching")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["settings"]["sender_name"], "Dana W. Coaching",
+        "{body}"
+    );
+
+    schedule(&app, token, &id, "2027-01-12T09:00").await;
+    let sent = app
+        .runtime
+        .dispatcher
+        .dispatch_due(at("2027-01-12T14:00:00Z"))
+        .await
+        .expect("dispatch");
+    assert_eq!(sent.sent, 1);
+    let mail = app
+        .outbox()
+        .into_iter()
+        .find(|mail| mail.contains("To: tobias@example.com"))
+        .expect("the email");
+    let message = mail_parser::MessageParser::default()
+        .parse(mail.as_bytes())
+        .expect("an RFC 5322 message");
+    let from = message.from().and_then(|f| f.first()).expect("a sender");
+    assert_eq!(from.name(), Some("Dana W. Coaching"));
+
+    // `null` goes back to the display name.
+    let (status, body) = set(Value::Null).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["settings"].get("sender_name").is_none(), "{body}");
+}

@@ -74,6 +74,11 @@ async fn another_coach_gets_404_on_every_resource_and_empty_lists() {
         (Method::GET, format!("/v1/sessions/{session}/summary"), None),
         (
             Method::GET,
+            format!("/v1/sessions/{session}/transcript"),
+            None,
+        ),
+        (
+            Method::GET,
             format!("/v1/sessions/{session}/follow-ups"),
             None,
         ),

@@ -25,4 +25,5 @@ mod smtp;
 mod support;
 mod template;
 mod templates;
+mod web_app;
 mod websocket_aws;

@@ -23,6 +23,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/sessions/{id}/status"),
     ("post", "/v1/sessions/{id}/reprocess"),
     ("get", "/v1/sessions/{id}/summary"),
+    ("get", "/v1/sessions/{id}/transcript"),
     ("get", "/v1/sessions/{id}/follow-ups"),
     ("get", "/v1/follow-ups"),
     ("get", "/v1/follow-ups/{id}"),

@@ -13,7 +13,10 @@
 //!   bucket prefix, table and secrets its environment names, its log group;
 //!   no wildcard actions, no `Resource: "*"` on data services;
 //! - the only routes without the JWT authorizer are health, the API document,
-//!   the session page and the unsubscribe link.
+//!   the session page and the unsubscribe link;
+//! - the web app's bucket is private and read only by its CloudFront
+//!   distribution; the API, the upload bucket and Cognito accept exactly the
+//!   app's origin; the routing function gives app paths the page.
 //!
 //! "Own" is derived from the template itself: a function owns what its
 //! environment variables name (the Rust code can reach nothing else), the
@@ -1107,4 +1110,166 @@ fn schedule_expressions_are_ones_eventbridge_accepts() {
         }
     }
     assert_no_failures("schedules", failures);
+}
+
+/// YAML of one part of the template, for checks on what it names.
+fn yaml(value: &Value) -> String {
+    serde_norway::to_string(value).expect("a template value renders as YAML")
+}
+
+#[test]
+fn the_web_app_bucket_is_private_and_read_only_by_its_distribution() {
+    let template = Template::load();
+    let bucket = template.props("WebBucket");
+    let block = bucket
+        .get("PublicAccessBlockConfiguration")
+        .and_then(Value::as_mapping)
+        .expect("a public access block");
+    assert_eq!(block.len(), 4);
+    assert!(
+        block.values().all(|v| v.as_bool() == Some(true)),
+        "{block:?}"
+    );
+
+    let policy = yaml(template.props("WebBucketPolicy"));
+    assert!(
+        policy.contains("Service: cloudfront.amazonaws.com"),
+        "{policy}"
+    );
+    assert!(policy.contains("Action: s3:GetObject"), "{policy}");
+    assert!(policy.contains("AWS:SourceArn"), "{policy}");
+    assert!(
+        policy.contains("distribution/${WebDistribution}"),
+        "{policy}"
+    );
+
+    let config = template
+        .props("WebDistribution")
+        .get("DistributionConfig")
+        .expect("a distribution config");
+    let origins = config
+        .get("Origins")
+        .and_then(Value::as_sequence)
+        .expect("origins");
+    assert_eq!(
+        origins.len(),
+        1,
+        "only the bucket: the API keeps its own domain"
+    );
+    assert!(yaml(&origins[0]).contains("WebOriginAccessControl.Id"));
+    let behaviour = yaml(config.get("DefaultCacheBehavior").expect("a behaviour"));
+    assert!(
+        behaviour.contains("ViewerProtocolPolicy: redirect-to-https"),
+        "{behaviour}"
+    );
+    assert!(
+        behaviour.contains("EventType: viewer-request"),
+        "{behaviour}"
+    );
+    assert!(
+        behaviour.contains("WebAppRouting.FunctionMetadata.FunctionARN"),
+        "{behaviour}"
+    );
+    assert!(
+        config.get("CustomErrorResponses").is_none(),
+        "error pages would turn real 403s and 404s into the app's page"
+    );
+}
+
+#[test]
+fn the_api_the_upload_bucket_and_cognito_accept_exactly_the_web_app_origin() {
+    let template = Template::load();
+    let app_origin =
+        r#"!If [HasAppUrl, !Ref AppUrl, !Sub "https://${WebDistribution.DomainName}"]"#;
+    let expected = serde_norway::from_str::<Value>(app_origin).expect("the origin as YAML");
+
+    let cors = template
+        .props("HttpApi")
+        .get("CorsConfiguration")
+        .expect("CORS on the HTTP API");
+    let origins = cors
+        .get("AllowOrigins")
+        .and_then(Value::as_sequence)
+        .expect("allowed origins");
+    assert_eq!(origins, &vec![expected.clone()], "exactly the app, never *");
+    assert_eq!(
+        cors.get("AllowCredentials").and_then(Value::as_bool),
+        Some(false)
+    );
+    let listed = |key: &str| -> Vec<String> {
+        cors.get(key)
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    for header in [
+        "authorization",
+        "content-type",
+        "idempotency-key",
+        "if-match",
+    ] {
+        assert!(
+            listed("AllowHeaders").contains(&header.to_owned()),
+            "{header}"
+        );
+    }
+    for header in ["etag", "x-request-id", "location"] {
+        assert!(
+            listed("ExposeHeaders").contains(&header.to_owned()),
+            "{header}"
+        );
+    }
+
+    let rules = yaml(
+        template
+            .props("TranscriptsBucket")
+            .get("CorsConfiguration")
+            .expect("bucket CORS"),
+    );
+    let rule: Value = serde_norway::from_str(&rules).expect("yaml");
+    let rule = &rule["CorsRules"][0];
+    assert_eq!(rule["AllowedOrigins"], Value::Sequence(vec![expected]));
+    assert_eq!(
+        rule["AllowedMethods"],
+        serde_norway::from_str::<Value>("[PUT]").unwrap()
+    );
+
+    let client = template.props("UserPoolClient");
+    assert_eq!(yaml(&client["AllowedOAuthFlows"]).trim(), "- code");
+    let callbacks = yaml(&client["CallbackURLs"]);
+    assert!(callbacks.contains("/auth/callback"), "{callbacks}");
+    assert!(
+        callbacks.contains("WebDistribution.DomainName"),
+        "{callbacks}"
+    );
+}
+
+#[test]
+fn the_routing_function_sends_app_paths_to_the_page_and_files_through() {
+    let template = Template::load();
+    let code = template.props("WebAppRouting")["FunctionCode"]
+        .as_str()
+        .expect("the function's code")
+        .to_owned();
+    let script = format!(
+        "{code}\nconst cases = {{'/': '/index.html', '/sessions': '/index.html', \
+         '/sessions/0b4e1670-0000-4000-8000-000000000001': '/index.html', '/auth/callback': '/index.html', \
+         '/assets/index-3f2a9c.js': '/assets/index-3f2a9c.js', '/config.json': '/config.json', '/favicon.svg': '/favicon.svg'}};\n\
+         for (const [uri, expected] of Object.entries(cases)) {{\n\
+           const got = handler({{ request: {{ uri }} }}).uri;\n\
+           if (got !== expected) {{ console.error(uri + ' -> ' + got + ', expected ' + expected); process.exit(1); }}\n\
+         }}\n"
+    );
+    let output = std::process::Command::new("node")
+        .arg("-e")
+        .arg(&script)
+        .output()
+        .expect("node runs (the web app's tests need it too)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

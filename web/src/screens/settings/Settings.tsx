@@ -1,0 +1,178 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useId, useState, type FormEvent } from 'react'
+import {
+  Button,
+  Checkbox,
+  FieldError,
+  Form,
+  Group,
+  Input,
+  Label,
+  NumberField,
+  Text,
+  TextField,
+} from 'react-aria-components'
+
+import { data } from '../../api/client'
+import { keys } from '../../api/keys'
+import { ApiProblem } from '../../api/problem'
+import type { Coach } from '../../api/types'
+import { useApi } from '../../app/context'
+import { ErrorNotice } from '../../components/ErrorNotice'
+import { PageHeader } from '../../components/PageHeader'
+import { QueryView } from '../../components/QueryView'
+import { TemplateSelect } from '../../components/TemplateSelect'
+import { TimeZoneField } from '../../components/TimeZoneField'
+import { settingsOf, updateOf, type SettingsDraft } from './settingsDraft'
+
+function ApprovalRule({
+  draft,
+  onChange,
+  errorMessage,
+}: {
+  draft: SettingsDraft
+  onChange: (draft: SettingsDraft) => void
+  errorMessage?: string
+}) {
+  const explanationId = useId()
+  const headingId = useId()
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>Approval</h2>
+      <Checkbox
+        className="checkbox"
+        isSelected={draft.autoSend}
+        onChange={(autoSend) => onChange({ ...draft, autoSend })}
+        aria-describedby={explanationId}
+      >
+        <span className="box" aria-hidden="true" />
+        Send drafts without my approval after a set time
+      </Checkbox>
+      <p id={explanationId} className="field-hint">
+        Off by default: every follow-up waits for you to approve it. When on, a draft is sent once it is this many
+        hours old, even if you have not approved it. Drafts held for review, such as after a session that raised a
+        risk, are never sent this way: they always wait for you.
+      </p>
+      {draft.autoSend && (
+        <NumberField
+          className="field"
+          value={draft.autoSendHours}
+          onChange={(hours) => onChange({ ...draft, autoSendHours: Number.isNaN(hours) ? 24 : hours })}
+          minValue={1}
+          maxValue={720}
+          step={1}
+          isInvalid={!!errorMessage}
+        >
+          <Label>Hours after the draft is written</Label>
+          <Group className="row">
+            <Button slot="decrement" className="button" aria-label="Fewer hours">
+              −
+            </Button>
+            <Input />
+            <Button slot="increment" className="button" aria-label="More hours">
+              +
+            </Button>
+          </Group>
+          <Text slot="description" className="field-hint">
+            From 1 to 720 hours (30 days).
+          </Text>
+          <FieldError>{errorMessage}</FieldError>
+        </NumberField>
+      )}
+    </section>
+  )
+}
+
+function SettingsForm({ coach }: { coach: Coach }) {
+  const api = useApi()
+  const queryClient = useQueryClient()
+  const [draft, setDraft] = useState(() => settingsOf(coach))
+  const [saved, setSaved] = useState('')
+  const save = useMutation({
+    mutationFn: (next: SettingsDraft) => data(api.PATCH('/v1/me', { body: updateOf(next) })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(keys.me, updated)
+      // Which template is the default shows in every template list.
+      void queryClient.invalidateQueries({ queryKey: keys.templates })
+      setDraft(settingsOf(updated))
+      setSaved('Settings saved.')
+    },
+  })
+  const problem = save.error instanceof ApiProblem ? save.error : null
+  const edit = (next: SettingsDraft) => {
+    setDraft(next)
+    setSaved('')
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    setSaved('')
+    save.mutate(draft)
+  }
+  return (
+    <Form onSubmit={submit} aria-label="Settings" validationBehavior="aria">
+      <section className="card" aria-labelledby="emails-heading">
+        <h2 id="emails-heading">Follow-up emails</h2>
+        <TextField
+          className="field"
+          value={draft.senderName}
+          onChange={(senderName) => edit({ ...draft, senderName })}
+          maxLength={100}
+          autoComplete="name"
+          isInvalid={!!problem?.fieldMessage('sender_name')}
+        >
+          <Label>Sender name</Label>
+          <Input />
+          <Text slot="description" className="field-hint">
+            The name clients see as the sender and the sign-off of your follow-ups. Leave it blank to use your account
+            name, {coach.display_name}.
+          </Text>
+          <FieldError>{problem?.fieldMessage('sender_name')}</FieldError>
+        </TextField>
+        <TemplateSelect
+          label="Default follow-up template"
+          value={draft.defaultTemplateId}
+          onChange={(defaultTemplateId) => edit({ ...draft, defaultTemplateId })}
+          defaultLabel="FlowCoach’s default (warm recap)"
+          description="Used for every client who has no template of their own."
+          errorMessage={problem?.fieldMessage('default_follow_up_template_id')}
+        />
+      </section>
+      <section className="card" aria-labelledby="zone-heading">
+        <h2 id="zone-heading">Your time zone</h2>
+        <TimeZoneField
+          value={draft.timeZone}
+          onChange={(timeZone) => edit({ ...draft, timeZone })}
+          description="Your daily digest of due and overdue commitments goes out at 08:00 in this time zone."
+          errorMessage={problem?.fieldMessage('time_zone')}
+        />
+      </section>
+      <ApprovalRule
+        draft={draft}
+        onChange={edit}
+        errorMessage={problem?.fieldMessage('send_without_approval_after_hours')}
+      />
+      {save.isError && <ErrorNotice error={save.error} />}
+      <div className="row">
+        <Button type="submit" className="button button-primary" isDisabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save changes'}
+        </Button>
+        <p role="status" aria-live="polite">
+          {saved}
+        </p>
+      </div>
+    </Form>
+  )
+}
+
+export default function Settings() {
+  const api = useApi()
+  const me = useQuery({ queryKey: keys.me, queryFn: () => data(api.GET('/v1/me')) })
+  return (
+    <div>
+      <PageHeader title="Settings" />
+      <QueryView query={me} loading="Loading your settings…">
+        {(coach) => <SettingsForm key={coach.id} coach={coach} />}
+      </QueryView>
+    </div>
+  )
+}

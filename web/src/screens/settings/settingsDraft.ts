@@ -1,0 +1,42 @@
+// The coach's settings as the form edits them, read from `GET /v1/me`
+// (`settings` is free-form JSON in the schema) and written as `UpdateMe`.
+
+import type { components } from '../../api/schema'
+import type { Coach } from '../../api/types'
+
+type UpdateMe = components['schemas']['UpdateMe']
+
+export interface SettingsDraft {
+  senderName: string
+  timeZone: string
+  defaultTemplateId: string | null
+  autoSend: boolean
+  autoSendHours: number
+}
+
+/** Hours offered when the coach first turns sending without approval on. */
+const SUGGESTED_HOURS = 24
+
+export function settingsOf(coach: Coach): SettingsDraft {
+  const settings: Record<string, unknown> = coach.settings
+  const hours = settings.send_without_approval_after_hours
+  const template = settings.default_follow_up_template_id
+  const sender = settings.sender_name
+  return {
+    senderName: typeof sender === 'string' ? sender : '',
+    timeZone: coach.time_zone,
+    defaultTemplateId: typeof template === 'string' ? template : null,
+    autoSend: typeof hours === 'number',
+    autoSendHours: typeof hours === 'number' ? hours : SUGGESTED_HOURS,
+  }
+}
+
+export function updateOf(draft: SettingsDraft): UpdateMe {
+  const senderName = draft.senderName.trim()
+  return {
+    sender_name: senderName === '' ? null : senderName,
+    time_zone: draft.timeZone,
+    default_follow_up_template_id: draft.defaultTemplateId,
+    send_without_approval_after_hours: draft.autoSend ? draft.autoSendHours : null,
+  }
+}
