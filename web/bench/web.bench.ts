@@ -47,25 +47,45 @@ test('first screen size and sessions list render time', async ({ page }) => {
 
   await seed(SESSIONS)
   const rows = page.getByRole('table', { name: 'Sessions' }).locator('tbody tr')
-  const timings: number[] = []
-  for (let run = 0; run < 5; run += 1) {
+
+  /**
+   * Opens the list and shows every session, pressing "Load more" until none
+   * is left; milliseconds from the navigation's start to the last row on
+   * screen, timed inside the page (Playwright's polling would add its own).
+   */
+  async function renderAll(): Promise<{ first: number; all: number }> {
     await page.goto('about:blank')
-    const started = Date.now()
-    await page.goto('/sessions')
-    // Every session on screen: the first page, then "Load more" until none is left.
-    for (;;) {
-      const more = page.getByRole('button', { name: 'Load more sessions' })
-      await expect(rows.first()).toBeVisible()
-      if (!(await more.isVisible())) break
-      const shown = await rows.count()
-      await more.click()
-      await expect(rows).not.toHaveCount(shown)
-    }
+    await page.goto('/sessions', { waitUntil: 'commit' })
+    const elapsed = await page.evaluate(
+      (count) =>
+        new Promise<{ first: number; all: number }>((done) => {
+          let first = 0
+          const step = () => {
+            const shown = document.querySelectorAll('table[aria-label="Sessions"] tbody tr').length
+            if (shown > 0 && first === 0) first = performance.now()
+            if (shown >= count) return done({ first, all: performance.now() })
+            const more = [...document.querySelectorAll('button')].find(
+              (button) => button.textContent === 'Load more sessions',
+            )
+            if (more && !more.hasAttribute('disabled') && !more.hasAttribute('data-disabled')) more.click()
+            requestAnimationFrame(step)
+          }
+          step()
+        }),
+      SESSIONS,
+    )
     await expect(rows).toHaveCount(SESSIONS)
-    timings.push(Date.now() - started)
+    return elapsed
   }
-  timings.sort((a, b) => a - b)
-  console.log(
-    `sessions list, ${SESSIONS} sessions rendered: median ${timings[2]} ms, best ${timings[0]} ms, worst ${timings[4]} ms (target ≤ 1000 ms)`,
-  )
+  const report = (what: string, runs: { first: number; all: number }[]) => {
+    const median = (values: number[]) => Math.round([...values].sort((a, b) => a - b)[2])
+    const all = runs.map((run) => run.all)
+    console.log(
+      `${what}: all ${SESSIONS} on screen in median ${median(all)} ms (best ${Math.round(Math.min(...all))}, worst ${Math.round(Math.max(...all))}; target ≤ 1000 ms), first page in median ${median(runs.map((run) => run.first))} ms, from navigation start`,
+    )
+  }
+
+  const runs: { first: number; all: number }[] = []
+  for (let run = 0; run < 5; run += 1) runs.push(await renderAll())
+  report(`sessions list, ${SESSIONS} sessions, against flowcoach serve`, runs)
 })

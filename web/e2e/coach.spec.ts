@@ -60,6 +60,7 @@ test('a coach runs a group session from upload to a sent follow-up', async ({ pa
   const chart = page.getByRole('list', { name: 'Share of spoken words by speaker' })
   await expect(chart.getByText('Dana Whitfield')).toBeVisible()
   await expect(chart.getByRole('listitem')).toHaveCount(4)
+  await page.getByText(/Show the transcript \(\d+ turns\)/).click()
   await expect(page.getByRole('list', { name: 'Transcript turns' }).getByRole('listitem').first()).toBeVisible()
   await visit(page, '03-session-ready')
 
@@ -134,5 +135,7 @@ test('every other screen is accessible and shows its data', async ({ page }) => 
   await page.setViewportSize({ width: 360, height: 740 })
   await page.goto('/sessions')
   await expect(page.getByRole('link', { name: 'Team check-in' })).toBeVisible()
+  // Nothing wider than the phone: the page does not scroll sideways.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
   await visit(page, '12-sessions-phone')
 })

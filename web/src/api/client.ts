@@ -14,10 +14,12 @@ export interface ClientOptions {
   token: () => string | null
   /** Called when the API refuses the token, so the app can ask to sign in again. */
   onUnauthorized: () => void
+  /** What sends the requests; the global `fetch` unless given (tests give a fake server's). */
+  fetch?: (request: Request) => Promise<Response>
 }
 
-export function createApi({ baseUrl, token, onUnauthorized }: ClientOptions): Api {
-  const client = createClient<paths>({ baseUrl })
+export function createApi({ baseUrl, token, onUnauthorized, fetch }: ClientOptions): Api {
+  const client = createClient<paths>({ baseUrl, fetch })
   const auth: Middleware = {
     onRequest({ request }) {
       const current = token()

@@ -15,14 +15,16 @@ describe('problems as sentences', () => {
     expect(humanMessage(problem)).not.toMatch(/Internal/)
   })
 
-  it('names each invalid field, with the place in a template', () => {
+  it('names each invalid field, with the place in a template as the API wrote it', () => {
+    const message = '`client_frist_name` on line 3, column 7 is not a placeholder FlowCoach knows.'
     const problem = new ApiProblem(
       422,
-      { detail: 'the request has invalid fields', errors: [{ field: 'body', message: 'unknown placeholder', line: 3, column: 7 }] },
+      { detail: 'the request has invalid fields', errors: [{ field: 'body', message, line: 3, column: 7 }] },
       null,
     )
-    expect(humanMessage(problem)).toBe('body: unknown placeholder')
-    expect(problem.fieldMessage('body')).toBe('unknown placeholder (line 3, column 7)')
+    expect(humanMessage(problem)).toBe(`body: ${message}`)
+    expect(problem.fieldMessage('body')).toBe(message)
+    expect(problem.fieldMessage('subject')).toBeUndefined()
   })
 
   it('explains a stale edit and an unreachable server', () => {

@@ -34,11 +34,12 @@ export class ApiProblem extends Error {
     this.fields = body?.errors ?? []
   }
 
-  /** The message for one field, if the API named it. */
+  /**
+   * The message for one field, if the API named it, as the API wrote it: a
+   * mistake placed in a template already says its line and column.
+   */
   fieldMessage(field: string): string | undefined {
-    const found = this.fields.find((error) => error.field === field)
-    if (!found) return undefined
-    return found.line ? `${found.message} (line ${found.line}, column ${found.column ?? 1})` : found.message
+    return this.fields.find((error) => error.field === field)?.message
   }
 }
 

@@ -1,8 +1,6 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react'
 import { Navigate, type RouteObject } from 'react-router'
 
-import { Callback } from '../auth/Callback'
-import { SignIn } from '../auth/SignIn'
 import { CALLBACK_PATH } from '../auth/cognito'
 import { Loading } from '../components/QueryView'
 import { NotFound } from '../screens/NotFound'
@@ -21,8 +19,8 @@ function screen(load: () => Promise<{ default: ComponentType }>): ReactNode {
 }
 
 export const routes: RouteObject[] = [
-  { path: '/sign-in', element: <SignIn /> },
-  { path: CALLBACK_PATH, element: <Callback /> },
+  { path: '/sign-in', element: screen(() => import('../auth/SignIn')) },
+  { path: CALLBACK_PATH, element: screen(() => import('../auth/Callback')) },
   {
     element: <RequireSignIn />,
     errorElement: <RouteError />,

@@ -8,7 +8,7 @@ import { useAuth } from './AuthContext'
 import { finishSignIn } from './cognito'
 
 /** Where Cognito's hosted UI sends the browser back with a code. */
-export function Callback() {
+export default function Callback() {
   const config = useConfig()
   const { signIn } = useAuth()
   const navigate = useNavigate()

@@ -14,7 +14,7 @@ function returnPath(state: unknown): string {
   return from && from.startsWith('/') && !from.startsWith('/sign-in') ? from : '/sessions'
 }
 
-export function SignIn() {
+export default function SignIn() {
   const config = useConfig()
   const { token, reason, signIn } = useAuth()
   const location = useLocation()

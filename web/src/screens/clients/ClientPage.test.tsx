@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 
 import type { Client } from '../../api/types'
-import { fakeServer, renderScreen } from '../templates/testHarness'
+import { fakeServer, renderScreen } from '../../test/fakeApi'
 import ClientPage from './ClientPage'
 
 const ID = '55555555-5555-4555-8555-555555555555'
@@ -52,14 +52,14 @@ function clientServer() {
   })
 }
 
-function renderClient(server: ReturnType<typeof fakeServer>) {
-  return renderScreen(<ClientPage />, { server, path: `/clients/${ID}`, route: '/clients/:id' })
+function renderClient() {
+  return renderScreen(<ClientPage />, { path: '/clients/:id', at: `/clients/${ID}` })
 }
 
 describe('ClientPage', () => {
   it('saves the edited details, template and notes', async () => {
     const server = clientServer()
-    renderClient(server)
+    renderClient()
     const user = userEvent.setup()
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Sam Taylor' })).toBeInTheDocument()
@@ -74,7 +74,7 @@ describe('ClientPage', () => {
     await user.click(screen.getByRole('button', { name: 'Save changes' }))
 
     await waitFor(() => expect(screen.getByText('Changes saved.')).toBeInTheDocument())
-    expect(server.to('PATCH', `/v1/clients/${ID}`)[0].body).toEqual({
+    expect(server.sent(`PATCH /v1/clients/${ID}`)[0].body).toEqual({
       name: 'Sam Taylor',
       email: null,
       time_zone: 'Europe/Berlin',
@@ -88,19 +88,19 @@ describe('ClientPage', () => {
 
   it('archives only after the confirmation', async () => {
     const server = clientServer()
-    renderClient(server)
+    renderClient()
     const user = userEvent.setup()
 
     await user.click(await screen.findByRole('button', { name: 'Archive' }))
     const dialog = await screen.findByRole('alertdialog', { name: 'Archive Sam Taylor?' })
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }))
-    expect(server.to('PATCH', `/v1/clients/${ID}`)).toHaveLength(0)
+    expect(server.sent(`PATCH /v1/clients/${ID}`)).toHaveLength(0)
 
     await user.click(screen.getByRole('button', { name: 'Archive' }))
     await user.click(
       within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Archive client' }),
     )
     expect(await screen.findByRole('button', { name: 'Restore client' })).toBeInTheDocument()
-    expect(server.to('PATCH', `/v1/clients/${ID}`).map((request) => request.body)).toEqual([{ archived: true }])
+    expect(server.sent(`PATCH /v1/clients/${ID}`).map((request) => request.body)).toEqual([{ archived: true }])
   })
 })

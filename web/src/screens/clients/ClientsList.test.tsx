@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 
 import type { Client } from '../../api/types'
-import { fakeServer, problem, renderScreen } from '../templates/testHarness'
+import { fakeServer, problem, renderScreen } from '../../test/fakeApi'
 import ClientsList from './ClientsList'
 
 function client(overrides: Partial<Client>): Client {
@@ -25,12 +25,12 @@ function client(overrides: Partial<Client>): Client {
 
 describe('ClientsList', () => {
   it('lists clients with their consents and hides archived ones until asked', async () => {
-    const server = fakeServer({
+    fakeServer({
       'GET /v1/clients': () => ({
         body: { items: [client({}), client({ name: 'Old Client', archived: true })], next_cursor: null },
       }),
     })
-    renderScreen(<ClientsList />, { server })
+    renderScreen(<ClientsList />)
     const user = userEvent.setup()
 
     const table = await screen.findByRole('table', { name: 'Clients' })
@@ -49,11 +49,11 @@ describe('ClientsList', () => {
       'GET /v1/clients': () => ({ body: { items: [], next_cursor: null } }),
       'POST /v1/clients': (request) => {
         attempts += 1
-        if (attempts === 1) return problem(422, 'invalid fields', [{ field: 'email', message: 'is not an email address' }])
+        if (attempts === 1) return problem(422, 'invalid fields', 'req-422', [{ field: 'email', message: 'is not an email address' }])
         return { status: 201, body: client({ name: (request.body as { name: string }).name }) }
       },
     })
-    renderScreen(<ClientsList />, { server })
+    renderScreen(<ClientsList />)
     const user = userEvent.setup()
 
     await screen.findByText('No clients yet.')
@@ -69,7 +69,7 @@ describe('ClientsList', () => {
     expect(email).toHaveAttribute('aria-invalid', 'true')
     expect(email.getAttribute('aria-describedby')).toContain(screen.getByText('is not an email address').id)
 
-    const [first] = server.to('POST', '/v1/clients')
+    const [first] = server.sent('POST /v1/clients')
     expect(first.headers.get('Idempotency-Key')).toBeTruthy()
     expect(first.body).toEqual({
       name: 'Robin Lee',

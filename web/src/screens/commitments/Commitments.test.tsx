@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import type { Commitment } from '../../api/types'
-import { fakeServer, renderScreen, type RecordedRequest } from '../templates/testHarness'
+import { fakeServer, renderScreen, type SentRequest } from '../../test/fakeApi'
 import Commitments from './Commitments'
 
 const SAM = '11111111-1111-4111-8111-111111111111'
@@ -68,7 +68,7 @@ function serverWith(timeZone: string, items: (query: URLSearchParams) => Commitm
   })
 }
 
-const listQuery = (request: RecordedRequest) => Object.fromEntries(request.query)
+const listQuery = (request: SentRequest) => Object.fromEntries(request.query)
 
 describe('Commitments', () => {
   beforeEach(() => {
@@ -80,11 +80,11 @@ describe('Commitments', () => {
 
   it('asks for each view with dates counted in the coach’s own day', async () => {
     const server = serverWith('America/New_York', () => [])
-    renderScreen(<Commitments />, { server })
+    renderScreen(<Commitments />)
     const user = userEvent.setup()
 
     await screen.findByText('Nothing is due today or in the next 7 days.')
-    expect(listQuery(server.to('GET', '/v1/commitments')[0])).toEqual({
+    expect(listQuery(server.sent('GET /v1/commitments')[0])).toEqual({
       status: 'open',
       due_before: '2026-03-17',
       limit: '50',
@@ -92,7 +92,7 @@ describe('Commitments', () => {
 
     await user.click(screen.getByRole('tab', { name: 'Overdue' }))
     await screen.findByText('Nothing is overdue.')
-    expect(listQuery(server.to('GET', '/v1/commitments').at(-1)!)).toEqual({
+    expect(listQuery(server.sent('GET /v1/commitments').at(-1)!)).toEqual({
       status: 'open',
       due_before: '2026-03-09',
       limit: '50',
@@ -100,12 +100,12 @@ describe('Commitments', () => {
 
     await user.click(screen.getByRole('tab', { name: 'Done' }))
     await screen.findByText('No commitments are marked done yet.')
-    expect(listQuery(server.to('GET', '/v1/commitments').at(-1)!)).toEqual({ status: 'done', limit: '50' })
+    expect(listQuery(server.sent('GET /v1/commitments').at(-1)!)).toEqual({ status: 'done', limit: '50' })
   })
 
   it('narrows the request to one client when one is chosen', async () => {
     const server = serverWith('Europe/Berlin', () => [])
-    renderScreen(<Commitments />, { server })
+    renderScreen(<Commitments />)
     const user = userEvent.setup()
 
     await screen.findByText('Nothing is due today or in the next 7 days.')
@@ -115,7 +115,7 @@ describe('Commitments', () => {
     await user.click(await screen.findByRole('option', { name: 'Sam Taylor' }))
 
     await screen.findByText('Nothing is due today or in the next 7 days for this client.')
-    expect(listQuery(server.to('GET', '/v1/commitments').at(-1)!)).toEqual({
+    expect(listQuery(server.sent('GET /v1/commitments').at(-1)!)).toEqual({
       client_id: SAM,
       status: 'open',
       due_before: '2026-03-18',
@@ -128,7 +128,7 @@ describe('Commitments', () => {
       commitment({ text: 'Book the venue', due_on: '2026-03-02' }),
       commitment({ text: 'Send the report', due_on: '2026-03-12' }),
     ])
-    renderScreen(<Commitments />, { server })
+    renderScreen(<Commitments />)
     const user = userEvent.setup()
 
     const table = await screen.findByRole('table', { name: 'Due soon commitments' })

@@ -1,15 +1,14 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import type { FollowUp } from '../../api/types'
 import { formatDateTime } from '../../components/format'
+import { fakeServer, problem, renderScreen, type Answer, type Reply } from '../../test/fakeApi'
+import { aFollowUp, aVersion } from './fixtures'
 import FollowUpEditor from './FollowUpEditor'
-import { aFollowUp, aVersion, fakeServer, problem, renderScreen, type Reply, type SentRequest } from './test-utils'
 
 const ONE = 'GET /v1/follow-ups/f1'
 const VERSIONS = 'GET /v1/follow-ups/f1/versions'
-
-type Answer = Reply | ((request: SentRequest) => Reply | Promise<Reply>)
 
 /**
  * The follow-up, its versions, and the changes a test needs. A change that
@@ -27,8 +26,8 @@ function serve(followUp: FollowUp, changes: Record<string, Answer> = {}) {
     },
   })
   for (const [route, answer] of Object.entries(changes)) {
-    server.on(route, async (request) => {
-      const reply = typeof answer === 'function' ? await answer(request) : answer
+    server.on(route, async (request, params) => {
+      const reply = typeof answer === 'function' ? await answer(request, params) : answer
       if ((reply.status ?? 200) < 400) server.on(ONE, reply)
       return reply
     })
@@ -39,10 +38,6 @@ function serve(followUp: FollowUp, changes: Record<string, Answer> = {}) {
 function openEditor() {
   return renderScreen(<FollowUpEditor />, { path: '/follow-ups/:id', at: '/follow-ups/f1' })
 }
-
-afterEach(() => {
-  vi.unstubAllGlobals()
-})
 
 describe('editing a draft', () => {
   it('saves only what changed, against the version it was read at', async () => {

@@ -1,9 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { formatDateTime } from '../../components/format'
+import { fakeServer, problem, renderScreen } from '../../test/fakeApi'
+import { aFollowUp } from './fixtures'
 import FollowUpsList from './FollowUpsList'
-import { aFollowUp, fakeServer, problem, renderScreen } from './test-utils'
 
 const LIST = 'GET /v1/follow-ups'
 const CLIENTS = { body: { items: [{ id: 'c1', name: 'Maria Lopez' }], next_cursor: null } }
@@ -11,10 +12,6 @@ const CLIENTS = { body: { items: [{ id: 'c1', name: 'Maria Lopez' }], next_curso
 function openList() {
   return renderScreen(<FollowUpsList />, { path: '/follow-ups', at: '/follow-ups' })
 }
-
-afterEach(() => {
-  vi.unstubAllGlobals()
-})
 
 describe('the follow-ups list', () => {
   it('shows each follow-up with its client, subject, session, status and time', async () => {

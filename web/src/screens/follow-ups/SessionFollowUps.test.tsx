@@ -1,7 +1,8 @@
 import { screen, within } from '@testing-library/react'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { aFollowUp, fakeServer, problem, renderScreen } from './test-utils'
+import { fakeServer, problem, renderScreen } from '../../test/fakeApi'
+import { aFollowUp } from './fixtures'
 import { SessionFollowUps } from './SessionFollowUps'
 
 const ROUTE = 'GET /v1/sessions/s1/follow-ups'
@@ -9,10 +10,6 @@ const ROUTE = 'GET /v1/sessions/s1/follow-ups'
 function openSession() {
   return renderScreen(<SessionFollowUps sessionId="s1" />, { path: '/sessions/:id', at: '/sessions/s1' })
 }
-
-afterEach(() => {
-  vi.unstubAllGlobals()
-})
 
 describe('a session’s follow-ups', () => {
   it('lists each with its status and a link to its editor, marking drafts from an earlier analysis', async () => {

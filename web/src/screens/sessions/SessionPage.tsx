@@ -90,16 +90,20 @@ function Transcript({ session }: { session: Session }) {
           found === null ? (
             <p className="muted">The transcript has not been read yet.</p>
           ) : (
-            <ol className="transcript" aria-label="Transcript turns">
-              {found.utterances.map((turn, index) => (
-                <li key={index}>
-                  <time>{formatTimestamp(turn.start_ms)}</time>
-                  <p>
-                    <span className="speaker">{turn.speaker}:</span> {turn.text}
-                  </p>
-                </li>
-              ))}
-            </ol>
+            // Closed at first: a session runs to hundreds of turns below the analysis.
+            <details className="transcript-details">
+              <summary>Show the transcript ({found.utterances.length} turns)</summary>
+              <ol className="transcript" aria-label="Transcript turns">
+                {found.utterances.map((turn, index) => (
+                  <li key={index}>
+                    <time>{formatTimestamp(turn.start_ms)}</time>
+                    <p>
+                      <span className="speaker">{turn.speaker}:</span> {turn.text}
+                    </p>
+                  </li>
+                ))}
+              </ol>
+            </details>
           )
         }
       </QueryView>
@@ -146,7 +150,8 @@ function Analysis({ session }: { session: Session }) {
 }
 
 function SessionBody({ session }: { session: Session }) {
-  const analysed = session.status === 'ready' || session.generation > 0
+  // A first analysis that failed has nothing to show; a reprocess keeps showing the last one.
+  const analysed = session.status === 'ready' || session.generation > 1
   return (
     <>
       <PageHeader title={session.title}>
@@ -168,7 +173,8 @@ function SessionBody({ session }: { session: Session }) {
       {(session.status === 'awaiting_transcript' || session.status === 'failed') && (
         <section className="card" aria-labelledby="upload-heading">
           <h2 id="upload-heading">{session.transcript ? 'Upload a new transcript' : 'Upload the transcript'}</h2>
-          <TranscriptUpload sessionId={session.id} />
+          {/* Keyed by the session's state: a finished upload's notice goes once the session moves on. */}
+          <TranscriptUpload key={`${session.status}-${session.generation}`} sessionId={session.id} />
         </section>
       )}
       {analysed && session.status !== 'awaiting_transcript' && <Analysis session={session} />}

@@ -13,7 +13,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { Empty, Loading } from '../../components/QueryView'
 import { SessionStatusBadge } from './SessionStatusBadge'
 
-const PAGE_SIZE = 100
+const PAGE_SIZE = 200
 const ALL = 'all'
 
 const STATUSES: { id: SessionStatus | typeof ALL; label: string }[] = [

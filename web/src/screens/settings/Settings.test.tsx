@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 
 import type { Coach, Template } from '../../api/types'
-import { fakeServer, problem, renderScreen } from '../templates/testHarness'
+import { fakeServer, problem, renderScreen } from '../../test/fakeApi'
 import Settings from './Settings'
 
 const FOCUSED = '44444444-4444-4444-8444-444444444444'
@@ -43,7 +43,7 @@ describe('Settings', () => {
         body: coach({ ...(request.body as object), sender_name: 'Coach Alex' }),
       }),
     })
-    renderScreen(<Settings />, { server })
+    renderScreen(<Settings />)
     const user = userEvent.setup()
 
     const sender = await screen.findByRole('textbox', { name: 'Sender name' })
@@ -73,7 +73,7 @@ describe('Settings', () => {
 
     await waitFor(() => expect(screen.getByText('Settings saved.')).toBeInTheDocument())
     expect(screen.getByText('Settings saved.')).toHaveAttribute('aria-live', 'polite')
-    expect(server.to('PATCH', '/v1/me').map((request) => request.body)).toEqual([
+    expect(server.sent('PATCH /v1/me').map((request) => request.body)).toEqual([
       {
         sender_name: 'Coach Alex',
         time_zone: 'Asia/Tokyo',
@@ -87,9 +87,9 @@ describe('Settings', () => {
     const server = fakeServer({
       'GET /v1/me': () => ({ body: coach({ sender_name: 'Alex M.', send_without_approval_after_hours: 12 }) }),
       'GET /v1/templates': () => ({ body: [] }),
-      'PATCH /v1/me': () => problem(422, 'invalid fields', [{ field: 'time_zone', message: 'must be an IANA time zone' }]),
+      'PATCH /v1/me': () => problem(422, 'invalid fields', 'req-422', [{ field: 'time_zone', message: 'must be an IANA time zone' }]),
     })
-    renderScreen(<Settings />, { server })
+    renderScreen(<Settings />)
     const user = userEvent.setup()
 
     await user.clear(await screen.findByRole('textbox', { name: 'Sender name' }))
@@ -99,7 +99,7 @@ describe('Settings', () => {
     expect(await screen.findByText('must be an IANA time zone')).toBeInTheDocument()
     expect(screen.getByRole('combobox', { name: 'Time zone' })).toHaveAttribute('aria-invalid', 'true')
     expect(screen.getByRole('alert')).toHaveTextContent('req-422')
-    expect(server.to('PATCH', '/v1/me')[0].body).toEqual({
+    expect(server.sent('PATCH /v1/me')[0].body).toEqual({
       sender_name: null,
       time_zone: 'Europe/London',
       default_follow_up_template_id: null,

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 
 import type { Template } from '../../api/types'
-import { fakeServer, problem, renderScreen, type Reply } from './testHarness'
+import { fakeServer, problem, renderScreen, type Reply } from '../../test/fakeApi'
 import TemplateEditor from './TemplateEditor'
 
 const ID = '33333333-3333-4333-8333-333333333333'
@@ -47,23 +47,27 @@ function editorServer({
     'GET /v1/sessions': () => ({ body: { items: [], next_cursor: null } }),
     'POST /v1/templates/:id/preview': (request) => preview(request.body as PreviewBody),
     'PATCH /v1/templates/:id': (request) =>
-      patch ? patch(request.headers.get('If-Match'), request.body as Partial<Template>) : problem(500, 'unexpected'),
+      patch ? patch(request.headers.get('If-Match'), request.body as Partial<Template>) : problem(500, 'unexpected', 'req-500'),
     'POST /v1/templates': () => ({ status: 201, body: template({ id: 'copy-id', built_in: false }) }),
   })
 }
 
+// As the server words a misspelt placeholder in a body.
+const MISTAKE =
+  '`client_frist_name` on line 2, column 4 is not a placeholder FlowCoach knows. Available placeholders: client_first_name, client_name.'
+
 const sleep = (ms: number) => act(() => new Promise((resolve) => setTimeout(resolve, ms)))
 
-function renderEditor(server: ReturnType<typeof fakeServer>) {
-  return renderScreen(<TemplateEditor />, { server, path: `/templates/${ID}`, route: '/templates/:id' })
+function renderEditor() {
+  return renderScreen(<TemplateEditor />, { path: '/templates/:id', at: `/templates/${ID}` })
 }
 
 describe('TemplateEditor', () => {
   it('previews the unsaved text once typing pauses, in a sandboxed frame', async () => {
     const server = editorServer()
-    renderEditor(server)
+    renderEditor()
     const user = userEvent.setup()
-    const previews = () => server.to('POST', `/v1/templates/${ID}/preview`)
+    const previews = () => server.sent(`POST /v1/templates/${ID}/preview`)
 
     // The plain text is a <pre>; the matcher reads its line break as a space.
     expect(await screen.findByText('rendered: Hi {{ client_first_name }}, Thanks.')).toBeInTheDocument()
@@ -91,24 +95,23 @@ describe('TemplateEditor', () => {
   })
 
   it('shows a 422 with its line and column next to the field, and goes there', async () => {
-    const server = editorServer({
+    editorServer({
       preview: (request) =>
         request.body?.includes('frist')
-          ? problem(422, 'invalid fields', [
-              { field: 'body', message: '`client_frist_name` is not a placeholder FlowCoach knows', line: 2, column: 4 },
+          ? problem(422, 'invalid fields', 'req-422', [
+              { field: 'body', message: MISTAKE, line: 2, column: 4 },
             ])
           : { body: { subject: 'Hello Sam', text: 'fine', html: '<p>fine</p>', sample: true } },
     })
-    renderEditor(server)
+    renderEditor()
     const user = userEvent.setup()
 
     const body = await screen.findByRole('textbox', { name: /^Body/ })
     await user.clear(body)
     await user.type(body, 'Hi,\nOh {{{{ client_frist_name }}')
 
-    const message = await screen.findByText(
-      '`client_frist_name` is not a placeholder FlowCoach knows (line 2, column 4)',
-    )
+    // Shown as the server wrote it, which says where already.
+    const message = await screen.findByText(MISTAKE)
     expect(body).toHaveAttribute('aria-invalid', 'true')
     expect(body.getAttribute('aria-describedby')).toContain(message.id)
     expect(screen.getByRole('textbox', { name: /^Subject/ })).not.toHaveAttribute('aria-invalid')
@@ -123,9 +126,9 @@ describe('TemplateEditor', () => {
     let current = template()
     const server = editorServer({
       current: () => current,
-      patch: (ifMatch) => (ifMatch === '"3"' ? problem(412, 'changed since you read it') : { body: current }),
+      patch: (ifMatch) => (ifMatch === '"3"' ? problem(412, 'changed since you read it', 'req-412') : { body: current }),
     })
-    const { queryClient } = renderEditor(server)
+    const { queryClient } = renderEditor()
     const user = userEvent.setup()
 
     const name = await screen.findByRole('textbox', { name: 'Name' })
@@ -134,7 +137,7 @@ describe('TemplateEditor', () => {
 
     const alert = await screen.findByText(/Someone saved this template since you opened it/)
     expect(alert).toBeInTheDocument()
-    expect(server.to('PATCH', `/v1/templates/${ID}`)[0].headers.get('If-Match')).toBe('"3"')
+    expect(server.sent(`PATCH /v1/templates/${ID}`)[0].headers.get('If-Match')).toBe('"3"')
 
     current = template({ version: 4, name: 'Their recap', body: 'Their body' })
     await user.click(screen.getByRole('button', { name: 'Reload' }))
@@ -144,27 +147,27 @@ describe('TemplateEditor', () => {
 
     await user.type(screen.getByRole('textbox', { name: 'Name' }), '!')
     await user.click(screen.getByRole('button', { name: 'Save changes' }))
-    await waitFor(() => expect(server.to('PATCH', `/v1/templates/${ID}`)).toHaveLength(2))
-    const retry = server.to('PATCH', `/v1/templates/${ID}`)[1]
+    await waitFor(() => expect(server.sent(`PATCH /v1/templates/${ID}`)).toHaveLength(2))
+    const retry = server.sent(`PATCH /v1/templates/${ID}`)[1]
     expect(retry.headers.get('If-Match')).toBe('"4"')
     expect(retry.body).toMatchObject({ name: 'Their recap!', body: 'Their body' })
   })
 
   it('keeps a built-in read-only and duplicates it on request', async () => {
     const server = editorServer({ current: () => template({ built_in: true, name: 'Warm recap' }) })
-    renderEditor(server)
+    renderEditor()
     const user = userEvent.setup()
 
     expect(await screen.findByRole('textbox', { name: /^Body/ })).toHaveAttribute('readonly')
     expect(screen.queryByRole('button', { name: 'Save changes' })).not.toBeInTheDocument()
     expect(screen.queryByRole('button', { name: 'Archive' })).not.toBeInTheDocument()
-    await waitFor(() => expect(server.to('POST', `/v1/templates/${ID}/preview`)).toHaveLength(1))
+    await waitFor(() => expect(server.sent(`POST /v1/templates/${ID}/preview`)).toHaveLength(1))
     // A built-in previews its saved text: nothing unsaved is sent.
-    expect(server.to('POST', `/v1/templates/${ID}/preview`)[0].body).toEqual({})
+    expect(server.sent(`POST /v1/templates/${ID}/preview`)[0].body).toEqual({})
 
     await user.click(screen.getByRole('button', { name: 'Duplicate' }))
     // The copy opens in the editor.
-    await waitFor(() => expect(server.to('GET', '/v1/templates/copy-id')).toHaveLength(1))
-    expect(server.to('POST', '/v1/templates')[0].body).toEqual({ copy_of: ID })
+    await waitFor(() => expect(server.sent('GET /v1/templates/copy-id')).toHaveLength(1))
+    expect(server.sent('POST /v1/templates')[0].body).toEqual({ copy_of: ID })
   })
 })

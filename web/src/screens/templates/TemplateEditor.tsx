@@ -5,16 +5,16 @@ import { Link, useNavigate, useParams } from 'react-router'
 
 import { data } from '../../api/client'
 import { keys } from '../../api/keys'
-import { ApiProblem, type FieldProblem } from '../../api/problem'
+import { ApiProblem } from '../../api/problem'
 import type { Template } from '../../api/types'
 import { useApi } from '../../app/context'
+import { ConfirmButton } from '../../components/ConfirmButton'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { PageHeader } from '../../components/PageHeader'
 import { QueryView } from '../../components/QueryView'
-import { ConfirmButton } from './ConfirmButton'
 import { DuplicateButton } from './DuplicateButton'
 import { PlaceholderHelp } from './PlaceholderHelp'
-import { fieldProblemsOf, messageOf, offsetOf, problemFor } from './templateErrors'
+import { isRefusal, offsetOf, placeOf, refusing } from './templateErrors'
 import { etagOf, templateQuery } from './templateQueries'
 import { TemplatePreviewPanel } from './TemplatePreview'
 import { TemplateVersions } from './TemplateVersions'
@@ -37,16 +37,19 @@ function sameText(a: TemplateText, b: TemplateText): boolean {
 
 /** Puts the caret where the API says the mistake is. */
 function GoToMistake({
-  problem,
+  refusal,
+  field,
   text,
   target,
 }: {
-  problem: FieldProblem | undefined
+  refusal: ApiProblem | undefined
+  field: string
   text: string
   target: RefObject<HTMLInputElement | HTMLTextAreaElement | null>
 }) {
-  if (!problem?.line) return null
-  const { line, column = 1 } = problem
+  const place = placeOf(refusal, field)
+  if (!place) return null
+  const { line, column } = place
   const go = () => {
     const element = target.current
     if (!element) return
@@ -153,18 +156,17 @@ function TemplateForm({ template }: { template: Template }) {
   })
 
   const stale = save.error instanceof ApiProblem && save.error.status === 412
-  const saveProblems = fieldProblemsOf(save.error)
-  const previewProblems = fieldProblemsOf(preview.error)
-  const problem = (field: keyof TemplateText) =>
-    problemFor(saveProblems, field) ??
-    (field === 'subject' || field === 'body' ? problemFor(previewProblems, field) : undefined)
+  // A field is marked by the refused save, else (the two templates) by the live preview.
+  const refusal = (field: keyof TemplateText) =>
+    field === 'subject' || field === 'body' ? refusing(field, save.error, preview.error) : refusing(field, save.error)
+  const mistake = (field: keyof TemplateText) => refusal(field)?.fieldMessage(field)
   const dirty = !sameText(draft, saved)
 
   const edit = (field: keyof TemplateText) => (value: string) => {
     setDraft((current) => ({ ...current, [field]: value }))
     setAnnouncement('')
     // The marks of a refused save go once the text changes; the live preview re-checks it.
-    if (saveProblems.length > 0) save.reset()
+    if (isRefusal(save.error)) save.reset()
   }
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -189,11 +191,11 @@ function TemplateForm({ template }: { template: Template }) {
             isReadOnly={readOnly}
             isRequired
             maxLength={200}
-            isInvalid={!!problem('name')}
+            isInvalid={!!refusal('name')}
           >
             <Label>Name</Label>
             <Input />
-            <FieldError>{messageOf(problem('name'))}</FieldError>
+            <FieldError>{mistake('name')}</FieldError>
           </TextField>
           <TextField
             className="field"
@@ -202,46 +204,46 @@ function TemplateForm({ template }: { template: Template }) {
             isReadOnly={readOnly}
             isRequired
             maxLength={500}
-            isInvalid={!!problem('subject')}
+            isInvalid={!!refusal('subject')}
           >
             <Label>Subject</Label>
             <Input ref={subjectRef} />
             <Text slot="description" className="field-hint">
               One line; placeholders work here too.
             </Text>
-            <FieldError>{messageOf(problem('subject'))}</FieldError>
+            <FieldError>{mistake('subject')}</FieldError>
           </TextField>
-          <GoToMistake problem={problem('subject')} text={draft.subject} target={subjectRef} />
+          <GoToMistake refusal={refusal('subject')} field="subject" text={draft.subject} target={subjectRef} />
           <TextField
             className="field"
             value={draft.body}
             onChange={edit('body')}
             isReadOnly={readOnly}
             isRequired
-            isInvalid={!!problem('body')}
+            isInvalid={!!refusal('body')}
           >
             <Label>Body</Label>
             <TextArea ref={bodyRef} rows={14} spellCheck />
             <Text slot="description" className="field-hint">
               The email’s text. The preview follows as you type.
             </Text>
-            <FieldError>{messageOf(problem('body'))}</FieldError>
+            <FieldError>{mistake('body')}</FieldError>
           </TextField>
-          <GoToMistake problem={problem('body')} text={draft.body} target={bodyRef} />
+          <GoToMistake refusal={refusal('body')} field="body" text={draft.body} target={bodyRef} />
           <TextField
             className="field"
             value={draft.instructions}
             onChange={edit('instructions')}
             isReadOnly={readOnly}
             maxLength={4000}
-            isInvalid={!!problem('instructions')}
+            isInvalid={!!refusal('instructions')}
           >
             <Label>Instructions for the AI</Label>
             <TextArea rows={3} />
             <Text slot="description" className="field-hint">
               Optional: the tone and style FlowCoach should keep when it writes or refines a draft in this template.
             </Text>
-            <FieldError>{messageOf(problem('instructions'))}</FieldError>
+            <FieldError>{mistake('instructions')}</FieldError>
           </TextField>
           {stale && <StaleNotice onReload={() => reload.mutate()} isReloading={reload.isPending} />}
           {save.isError && !stale && <ErrorNotice error={save.error} />}

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 
 import type { Template } from '../../api/types'
-import { fakeServer, renderScreen } from './testHarness'
+import { fakeServer, renderScreen } from '../../test/fakeApi'
 import TemplatesList from './TemplatesList'
 
 function template(overrides: Partial<Template>): Template {
@@ -30,11 +30,11 @@ describe('TemplatesList', () => {
       'GET /v1/templates': () => ({ body: [builtIn, template({ name: 'Mine', built_in: false, is_default: false })] }),
       'POST /v1/templates': () => ({ status: 201, body: template({ id: 'copy-id', built_in: false }) }),
     })
-    renderScreen(<TemplatesList />, { server, route: '/' })
+    renderScreen(<TemplatesList />)
     const user = userEvent.setup()
 
     const table = await screen.findByRole('table', { name: 'Follow-up templates' })
-    expect(server.to('GET', '/v1/templates')[0].query.get('kind')).toBe('follow_up')
+    expect(server.sent('GET /v1/templates')[0].query.get('kind')).toBe('follow_up')
     const builtInRow = within(table).getByRole('link', { name: 'Warm recap' }).closest('tr')!
     expect(within(builtInRow).getByText('Built-in')).toBeInTheDocument()
     expect(within(builtInRow).getByText('Your default')).toBeInTheDocument()
@@ -43,7 +43,7 @@ describe('TemplatesList', () => {
 
     await user.click(within(builtInRow).getByRole('button', { name: 'Duplicate' }))
     expect(await screen.findByText('Navigated to /templates/copy-id')).toBeInTheDocument()
-    expect(server.to('POST', '/v1/templates')[0].body).toEqual({ copy_of: builtIn.id })
+    expect(server.sent('POST /v1/templates')[0].body).toEqual({ copy_of: builtIn.id })
   })
 
   it('creates a new template from the starter text and opens it', async () => {
@@ -51,7 +51,7 @@ describe('TemplatesList', () => {
       'GET /v1/templates': () => ({ body: [] }),
       'POST /v1/templates': () => ({ status: 201, body: template({ id: 'new-id', built_in: false }) }),
     })
-    renderScreen(<TemplatesList />, { server, route: '/' })
+    renderScreen(<TemplatesList />)
     const user = userEvent.setup()
 
     await screen.findByText('No templates yet.')
@@ -60,7 +60,7 @@ describe('TemplatesList', () => {
     await user.click(screen.getByRole('button', { name: 'Create template' }))
 
     expect(await screen.findByText('Navigated to /templates/new-id')).toBeInTheDocument()
-    const [created] = server.to('POST', '/v1/templates')
+    const [created] = server.sent('POST /v1/templates')
     expect(created.headers.get('Idempotency-Key')).toBeTruthy()
     expect(created.body).toMatchObject({ name: 'Short check-in', subject: 'Following up on {{ session_title }}' })
     expect((created.body as { body: string }).body).toContain('{{ coach_signature }}')

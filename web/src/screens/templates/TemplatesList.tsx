@@ -12,7 +12,7 @@ import { formatDate } from '../../components/format'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty, QueryView } from '../../components/QueryView'
 import { DuplicateButton } from './DuplicateButton'
-import { fieldProblemsOf, messageOf, problemFor } from './templateErrors'
+import { refusing } from './templateErrors'
 import { followUpTemplatesQuery } from './templateQueries'
 
 /** A working start for a new template, so the preview has something to show at once. */
@@ -54,7 +54,7 @@ function NewTemplateForm({ onCancel }: { onCancel: () => void }) {
       navigate(`/templates/${template.id}`)
     },
   })
-  const nameProblem = problemFor(fieldProblemsOf(create.error), 'name')
+  const nameRefusal = refusing('name', create.error)
   const submit = (event: FormEvent) => {
     event.preventDefault()
     create.mutate()
@@ -69,14 +69,14 @@ function NewTemplateForm({ onCancel }: { onCancel: () => void }) {
           onChange={setName}
           isRequired
           maxLength={200}
-          isInvalid={!!nameProblem}
+          isInvalid={!!nameRefusal}
         >
           <Label>Name</Label>
           <Input />
           <Text slot="description" className="field-hint">
             It starts from a short recap you then edit, with a live preview.
           </Text>
-          <FieldError>{messageOf(nameProblem)}</FieldError>
+          <FieldError>{nameRefusal?.fieldMessage('name')}</FieldError>
         </TextField>
         {create.isError && <ErrorNotice error={create.error} />}
         <div className="row">

@@ -1,21 +1,25 @@
 // A template's mistakes as the API reports them: a 422 whose field errors
-// may carry the line and column in the field's text.
+// carry the line and column in the field's text, and whose messages
+// (`fieldMessage`) already say where.
 
-import { ApiProblem, type FieldProblem } from '../../api/problem'
+import { ApiProblem } from '../../api/problem'
 
-export function fieldProblemsOf(error: unknown): FieldProblem[] {
-  return error instanceof ApiProblem && error.status === 422 ? error.fields : []
+/** Whether `error` refused some of the text's fields (a 422 naming them). */
+export function isRefusal(error: unknown): error is ApiProblem {
+  return error instanceof ApiProblem && error.status === 422 && error.fields.length > 0
 }
 
-export function problemFor(problems: FieldProblem[], field: string): FieldProblem | undefined {
-  return problems.find((problem) => problem.field === field)
+/** The first of `failures` that refuses `field`. */
+export function refusing(field: string, ...failures: unknown[]): ApiProblem | undefined {
+  return failures.find(
+    (failure): failure is ApiProblem => isRefusal(failure) && failure.fieldMessage(field) !== undefined,
+  )
 }
 
-/** The message, with its place when the message does not already say it. */
-export function messageOf(problem: FieldProblem | undefined): string | undefined {
-  if (!problem) return undefined
-  if (!problem.line || /\bline \d+/.test(problem.message)) return problem.message
-  return `${problem.message} (line ${problem.line}, column ${problem.column ?? 1})`
+/** Where `refusal` places its mistake in `field`, when it gives a line. */
+export function placeOf(refusal: ApiProblem | undefined, field: string): { line: number; column: number } | undefined {
+  const found = refusal?.fields.find((problem) => problem.field === field)
+  return found?.line ? { line: found.line, column: found.column ?? 1 } : undefined
 }
 
 /** The character offset of a 1-based line and column in `text`. */
