@@ -23,5 +23,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // Typing through user-event on a loaded 2-core machine can pass Vitest's 5 s default.
+    testTimeout: 30_000,
   },
 })

@@ -9,6 +9,7 @@ import { ApiProblem } from '../../api/problem'
 import type { Client } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { LoadMore } from '../../components/LoadMore'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty, Loading } from '../../components/QueryView'
 import { browserTimeZone } from '../commitments/days'
@@ -173,18 +174,7 @@ export default function ClientsList() {
           </tbody>
         </table>
       )}
-      {clients.hasNextPage && (
-        <p>
-          <Button
-            className="button"
-            onPress={() => void clients.fetchNextPage()}
-            isDisabled={clients.isFetchingNextPage}
-          >
-            {clients.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </Button>
-        </p>
-      )}
-      {clients.isFetchNextPageError && <ErrorNotice error={clients.error} />}
+      <LoadMore pages={clients} label="Load more" />
     </div>
   )
 }

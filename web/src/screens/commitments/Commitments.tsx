@@ -20,6 +20,7 @@ import { keys } from '../../api/keys'
 import type { Commitment } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { LoadMore } from '../../components/LoadMore'
 import { formatDate, relativeDay } from '../../components/format'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty, Loading } from '../../components/QueryView'
@@ -188,14 +189,7 @@ function CommitmentList({
           </tbody>
         </table>
       )}
-      {list.hasNextPage && (
-        <p>
-          <Button className="button" onPress={() => void list.fetchNextPage()} isDisabled={list.isFetchingNextPage}>
-            {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </Button>
-        </p>
-      )}
-      {list.isFetchNextPageError && <ErrorNotice error={list.error} />}
+      <LoadMore pages={list} label="Load more" />
     </>
   )
 }

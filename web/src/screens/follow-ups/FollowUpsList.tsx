@@ -1,6 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } from 'react-aria-components'
 import { Link } from 'react-router'
 
 import { data } from '../../api/client'
@@ -8,6 +7,8 @@ import { keys } from '../../api/keys'
 import type { FollowUp } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { LoadMore } from '../../components/LoadMore'
+import { SelectField } from '../../components/SelectField'
 import { formatDateTime } from '../../components/format'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty, Loading } from '../../components/QueryView'
@@ -23,37 +24,6 @@ interface Option {
 }
 
 const STATUS_OPTIONS: Option[] = [{ id: ANY, label: 'Any status' }, ...STATUSES.map((status) => ({ id: status, label: status }))]
-
-function FilterSelect({
-  label,
-  value,
-  onChange,
-  options,
-}: {
-  label: string
-  value: string
-  onChange: (value: string) => void
-  options: Option[]
-}) {
-  return (
-    <Select className="field" selectedKey={value} onSelectionChange={(key) => onChange(String(key))}>
-      <Label>{label}</Label>
-      <Button className="button select-button">
-        <SelectValue />
-        <span aria-hidden="true">▾</span>
-      </Button>
-      <Popover className="popover">
-        <ListBox className="listbox" items={options}>
-          {(option) => (
-            <ListBoxItem className="listbox-item" id={option.id}>
-              {option.label}
-            </ListBoxItem>
-          )}
-        </ListBox>
-      </Popover>
-    </Select>
-  )
-}
 
 /** When it went or goes out, in the coach's own time. */
 function When({ followUp }: { followUp: FollowUp }) {
@@ -130,8 +100,8 @@ export default function FollowUpsList() {
     <div>
       <PageHeader title="Follow-ups" />
       <div className="filters" role="search" aria-label="Filter follow-ups">
-        <FilterSelect label="Status" value={status} onChange={setStatus} options={STATUS_OPTIONS} />
-        <FilterSelect label="Client" value={client} onChange={setClient} options={clientOptions} />
+        <SelectField label="Status" value={status} onChange={setStatus} options={STATUS_OPTIONS} />
+        <SelectField label="Client" value={client} onChange={setClient} options={clientOptions} />
       </div>
       {followUps.isPending && <Loading label="Loading follow-ups…" />}
       {followUps.isError && !followUps.isFetchNextPageError && (
@@ -165,18 +135,7 @@ export default function FollowUpsList() {
           </tbody>
         </table>
       )}
-      {followUps.hasNextPage && (
-        <p>
-          <Button
-            className="button"
-            onPress={() => void followUps.fetchNextPage()}
-            isDisabled={followUps.isFetchingNextPage}
-          >
-            {followUps.isFetchingNextPage ? 'Loading…' : 'Load more follow-ups'}
-          </Button>
-        </p>
-      )}
-      {followUps.isFetchNextPageError && <ErrorNotice error={followUps.error} />}
+      <LoadMore pages={followUps} label="Load more follow-ups" />
     </div>
   )
 }

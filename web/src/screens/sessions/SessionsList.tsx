@@ -1,6 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } from 'react-aria-components'
 import { Link } from 'react-router'
 
 import { data } from '../../api/client'
@@ -8,6 +7,8 @@ import { keys } from '../../api/keys'
 import type { Session, SessionStatus } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { LoadMore } from '../../components/LoadMore'
+import { SelectField } from '../../components/SelectField'
 import { formatDateTime } from '../../components/format'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty, Loading } from '../../components/QueryView'
@@ -23,37 +24,6 @@ const STATUSES: { id: SessionStatus | typeof ALL; label: string }[] = [
   { id: 'ready', label: 'Ready' },
   { id: 'failed', label: 'Failed' },
 ]
-
-function FilterSelect({
-  label,
-  value,
-  onChange,
-  options,
-}: {
-  label: string
-  value: string
-  onChange: (value: string) => void
-  options: { id: string; label: string }[]
-}) {
-  return (
-    <Select className="field" selectedKey={value} onSelectionChange={(key) => onChange(String(key))}>
-      <Label>{label}</Label>
-      <Button className="button select-button">
-        <SelectValue />
-        <span aria-hidden="true">▾</span>
-      </Button>
-      <Popover className="popover">
-        <ListBox className="listbox" items={options}>
-          {(option) => (
-            <ListBoxItem className="listbox-item" id={option.id}>
-              {option.label}
-            </ListBoxItem>
-          )}
-        </ListBox>
-      </Popover>
-    </Select>
-  )
-}
 
 function SessionRow({ session }: { session: Session }) {
   const clients = session.participants.map((participant) => participant.name).join(', ')
@@ -115,8 +85,8 @@ export default function SessionsList() {
         </Link>
       </PageHeader>
       <div className="filters" role="search" aria-label="Filter sessions">
-        <FilterSelect label="Status" value={status} onChange={setStatus} options={STATUSES} />
-        <FilterSelect label="Client" value={client} onChange={setClient} options={clientOptions} />
+        <SelectField label="Status" value={status} onChange={setStatus} options={STATUSES} />
+        <SelectField label="Client" value={client} onChange={setClient} options={clientOptions} />
       </div>
       {sessions.isPending && <Loading label="Loading sessions…" />}
       {sessions.isError && <ErrorNotice error={sessions.error} onRetry={() => void sessions.refetch()} />}
@@ -146,18 +116,7 @@ export default function SessionsList() {
           </tbody>
         </table>
       )}
-      {sessions.hasNextPage && (
-        <p>
-          <Button
-            className="button"
-            onPress={() => void sessions.fetchNextPage()}
-            isDisabled={sessions.isFetchingNextPage}
-          >
-            {sessions.isFetchingNextPage ? 'Loading…' : 'Load more sessions'}
-          </Button>
-        </p>
-      )}
-      {sessions.isFetchNextPageError && <ErrorNotice error={sessions.error} />}
+      <LoadMore pages={sessions} label="Load more sessions" />
     </div>
   )
 }

@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } from 'react-aria-components'
+import { Button } from 'react-aria-components'
 
 import { data, idempotencyKey } from '../../api/client'
 import { keys } from '../../api/keys'
 import type { Session } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { SelectField } from '../../components/SelectField'
 
 const COACH = 'coach'
 const NOBODY = 'nobody'
@@ -63,27 +64,13 @@ export function SpeakerFixer({ session }: { session: Session }) {
         FlowCoach processes the session again.
       </p>
       {session.unmatched_speakers.map((speaker) => (
-        <Select
+        <SelectField
           key={speaker}
-          className="field"
-          selectedKey={choices[speaker] ?? NOBODY}
-          onSelectionChange={(key) => setChoices((current) => ({ ...current, [speaker]: String(key) }))}
-        >
-          <Label>“{speaker}” is</Label>
-          <Button className="button select-button">
-            <SelectValue />
-            <span aria-hidden="true">▾</span>
-          </Button>
-          <Popover className="popover">
-            <ListBox className="listbox" items={options}>
-              {(option) => (
-                <ListBoxItem className="listbox-item" id={option.id}>
-                  {option.label}
-                </ListBoxItem>
-              )}
-            </ListBox>
-          </Popover>
-        </Select>
+          label={`“${speaker}” is`}
+          value={choices[speaker] ?? NOBODY}
+          onChange={(choice) => setChoices((current) => ({ ...current, [speaker]: choice }))}
+          options={options}
+        />
       ))}
       <Button className="button button-primary" onPress={() => save.mutate()} isDisabled={!chosen || save.isPending}>
         {save.isPending ? 'Saving…' : 'Save speakers and reprocess'}
