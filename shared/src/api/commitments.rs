@@ -38,6 +38,10 @@ pub struct CommitmentQuery {
     /// without a due day are left out.
     #[param(value_type = Option<String>, format = Date)]
     pub due_before: Option<NaiveDate>,
+    /// Only those due on this day or later (`2026-12-01`, with `due_before`
+    /// a window such as "due this week"). Those without a due day are left out.
+    #[param(value_type = Option<String>, format = Date)]
+    pub due_from: Option<NaiveDate>,
 }
 
 /// What the coach says became of a commitment.
@@ -62,6 +66,7 @@ async fn list_commitments(
         client: filter.client_id,
         status: filter.status,
         due_before: filter.due_before,
+        due_from: filter.due_from,
     };
     let db = state.db.get().await?;
     let rows = commitments::list(&db, tenant(&caller), filter, query.after()?, limit + 1).await?;

@@ -43,6 +43,8 @@ pub struct CommitmentFilter {
     pub status: Option<CommitmentStatus>,
     /// Due before this day (not on it); those without a due day never match.
     pub due_before: Option<NaiveDate>,
+    /// Due on this day or later; those without a due day never match.
+    pub due_from: Option<NaiveDate>,
 }
 
 const COLUMNS: &str =
@@ -91,6 +93,7 @@ pub async fn list(
                     AND ($2::uuid IS NULL OR c.client_id = $2)
                     AND ($3::text IS NULL OR c.status::text = $3)
                     AND ($4::date IS NULL OR c.due_on < $4)
+                    AND ($8::date IS NULL OR c.due_on >= $8)
                     AND ($5::timestamptz IS NULL OR (s.held_at, c.id) < ($5, $6))
                   ORDER BY s.held_at DESC, c.id DESC LIMIT $7"
             ),
@@ -102,6 +105,7 @@ pub async fn list(
                 &at,
                 &id,
                 &limit,
+                &filter.due_from,
             ],
         )
         .await?;

@@ -197,6 +197,36 @@ async fn commitments_are_listed_filtered_and_keep_their_status_through_a_reproce
         .count();
     assert_eq!(before.len(), expected_before);
 
+    // A window: due from the 9th, before the 12th (the 8th's are left out).
+    let (_, window) = app
+        .get(
+            token,
+            "/v1/commitments?due_from=2026-09-09&due_before=2026-09-12",
+        )
+        .await;
+    let window: Vec<&str> = window["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["due_on"].as_str())
+        .collect();
+    let expected_window = commitments
+        .iter()
+        .filter(|c| {
+            c["due_on"]
+                .as_str()
+                .is_some_and(|d| ("2026-09-09".."2026-09-12").contains(&d))
+        })
+        .count();
+    assert!(
+        expected_window > 0,
+        "the fixture has commitments in the window"
+    );
+    assert_eq!(window.len(), expected_window);
+    assert!(window
+        .iter()
+        .all(|d| ("2026-09-09".."2026-09-12").contains(d)));
+
     let (status, page) = app.get(token, "/v1/commitments?limit=1").await;
     assert_eq!(status, 200);
     let cursor = page["next_cursor"].as_str().expect("a second page");

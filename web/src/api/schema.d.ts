@@ -1524,6 +1524,11 @@ export interface operations {
                  *     without a due day are left out.
                  */
                 due_before?: string;
+                /**
+                 * @description Only those due on this day or later (`2026-12-01`, with `due_before`
+                 *     a window such as "due this week"). Those without a due day are left out.
+                 */
+                due_from?: string;
                 /** @description Items per page (default 50). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (any other value: 422). */

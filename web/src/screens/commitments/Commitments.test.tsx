@@ -86,6 +86,7 @@ describe('Commitments', () => {
     await screen.findByText('Nothing is due today or in the next 7 days.')
     expect(listQuery(server.sent('GET /v1/commitments')[0])).toEqual({
       status: 'open',
+      due_from: '2026-03-09',
       due_before: '2026-03-17',
       limit: '50',
     })
@@ -118,21 +119,27 @@ describe('Commitments', () => {
     expect(listQuery(server.sent('GET /v1/commitments').at(-1)!)).toEqual({
       client_id: SAM,
       status: 'open',
+      due_from: '2026-03-10',
       due_before: '2026-03-18',
       limit: '50',
     })
   })
 
-  it('leaves overdue ones out of "Due soon" and marks one done in place', async () => {
+  it('shows "Due soon" earliest first and marks one done in place', async () => {
     const server = serverWith('Europe/Berlin', () => [
-      commitment({ text: 'Book the venue', due_on: '2026-03-02' }),
       commitment({ text: 'Send the report', due_on: '2026-03-12' }),
+      commitment({ text: 'Book the venue', due_on: '2026-03-10' }),
     ])
     renderScreen(<Commitments />)
     const user = userEvent.setup()
 
     const table = await screen.findByRole('table', { name: 'Due soon commitments' })
-    expect(within(table).queryByText('Book the venue')).not.toBeInTheDocument()
+    const texts = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.textContent ?? '')
+    expect(texts[0]).toContain('Book the venue')
+    expect(texts[1]).toContain('Send the report')
     const row = within(table).getByText('Send the report').closest('tr')!
     expect(within(row).getByRole('link', { name: 'Weekly check-in' })).toHaveAttribute(
       'href',

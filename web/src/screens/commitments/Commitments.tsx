@@ -149,7 +149,7 @@ function CommitmentList({
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   })
   const meta = VIEWS.find((candidate) => candidate.id === view) ?? VIEWS[0]
-  const rows = rowsFor(view, today, list.data?.pages.flatMap((page) => page.items) ?? [])
+  const rows = rowsFor(view, list.data?.pages.flatMap((page) => page.items) ?? [])
 
   return (
     <>
@@ -161,7 +161,6 @@ function CommitmentList({
       )}
       {list.isSuccess && rows.length === 0 && (
         <Empty title={clientId ? `${meta.empty.replace(/\.$/, '')} for this client.` : meta.empty}>
-          {list.hasNextPage && <p>Older sessions may have some: load more to look.</p>}
         </Empty>
       )}
       {rows.length > 0 && (

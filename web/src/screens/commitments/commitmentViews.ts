@@ -1,5 +1,4 @@
-// The three ways a coach looks at commitments, as list filters the API
-// understands plus what the API cannot filter (a lower bound on the due day).
+// The three ways a coach looks at commitments, as the API's list filters.
 
 import type { operations } from '../../api/schema'
 import type { Commitment } from '../../api/types'
@@ -38,7 +37,7 @@ export function queryFor(view: CommitmentView, today: string, clientId: string |
   const client = clientId ? { client_id: clientId } : {}
   switch (view) {
     case 'due-soon':
-      return { ...client, status: 'open', due_before: addDays(today, DUE_SOON_DAYS + 1) }
+      return { ...client, status: 'open', due_from: today, due_before: addDays(today, DUE_SOON_DAYS + 1) }
     case 'overdue':
       return { ...client, status: 'open', due_before: today }
     case 'done':
@@ -46,12 +45,8 @@ export function queryFor(view: CommitmentView, today: string, clientId: string |
   }
 }
 
-/**
- * What the view shows of the rows loaded: the API has no "due on or after",
- * so "due soon" drops the overdue ones here; open views read by due day.
- */
-export function rowsFor(view: CommitmentView, today: string, rows: Commitment[]): Commitment[] {
+/** The rows loaded as the view reads them: open ones by due day (the API orders by session). */
+export function rowsFor(view: CommitmentView, rows: Commitment[]): Commitment[] {
   if (view === 'done') return rows
-  const shown = view === 'due-soon' ? rows.filter((row) => !!row.due_on && row.due_on >= today) : rows
-  return [...shown].sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? ''))
+  return [...rows].sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? ''))
 }
