@@ -1,13 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import {
-  Button,
-  Label,
-  ListBox,
-  ListBoxItem,
-  Popover,
-  Select,
-  SelectValue,
   Tab,
   TabList,
   TabPanel,
@@ -17,10 +10,12 @@ import { Link } from 'react-router'
 
 import { data } from '../../api/client'
 import { keys } from '../../api/keys'
+import { useClients } from '../../api/useClients'
 import type { Commitment } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { LoadMore } from '../../components/LoadMore'
+import { SelectField } from '../../components/SelectField'
 import { formatDate, relativeDay } from '../../components/format'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty, Loading } from '../../components/QueryView'
@@ -32,11 +27,7 @@ const PAGE_SIZE = 50
 const ALL_CLIENTS = 'all'
 
 function ClientFilter({ value, onChange }: { value: string; onChange: (clientId: string) => void }) {
-  const api = useApi()
-  const clients = useQuery({
-    queryKey: keys.clients,
-    queryFn: () => data(api.GET('/v1/clients', { params: { query: { limit: 200 } } })),
-  })
+  const clients = useClients()
   const options = [
     { id: ALL_CLIENTS, label: 'All clients' },
     ...(clients.data?.items ?? []).map((client) => ({
@@ -46,27 +37,13 @@ function ClientFilter({ value, onChange }: { value: string; onChange: (clientId:
   ]
   return (
     <>
-      <Select
-        className="field"
+      <SelectField
+        label="Client"
         value={value}
-        onChange={(key) => onChange(key === null ? ALL_CLIENTS : String(key))}
+        onChange={onChange}
+        options={options}
         isDisabled={clients.isPending}
-      >
-        <Label>Client</Label>
-        <Button className="button select-button">
-          <SelectValue />
-          <span aria-hidden="true">▾</span>
-        </Button>
-        <Popover className="popover">
-          <ListBox className="listbox" items={options}>
-            {(option) => (
-              <ListBoxItem className="listbox-item" id={option.id}>
-                {option.label}
-              </ListBoxItem>
-            )}
-          </ListBox>
-        </Popover>
-      </Select>
+      />
       {clients.isError && (
         <ErrorNotice
           title="Your clients could not be loaded to filter by."

@@ -1,9 +1,10 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { useInfiniteQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link } from 'react-router'
 
 import { data } from '../../api/client'
 import { keys } from '../../api/keys'
+import { useClients } from '../../api/useClients'
 import type { FollowUp } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
@@ -66,10 +67,7 @@ export default function FollowUpsList() {
   const [client, setClient] = useState<string>(ANY)
   const filters = { status, client }
 
-  const clients = useQuery({
-    queryKey: keys.clients,
-    queryFn: () => data(api.GET('/v1/clients', { params: { query: { limit: 200 } } })),
-  })
+  const clients = useClients()
   const followUps = useInfiniteQuery({
     queryKey: keys.followUpList(filters),
     initialPageParam: undefined as string | undefined,

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import {
   Button,
@@ -17,6 +17,7 @@ import { useNavigate } from 'react-router'
 
 import { data, idempotencyKey } from '../../api/client'
 import { keys } from '../../api/keys'
+import { useClients } from '../../api/useClients'
 import { ApiProblem } from '../../api/problem'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
@@ -99,10 +100,7 @@ export default function NewSession() {
   const [heldAt, setHeldAt] = useState(localNow)
   const [kind, setKind] = useState<'one_to_one' | 'group'>('one_to_one')
   const [selected, setSelected] = useState<string[]>([])
-  const clients = useQuery({
-    queryKey: keys.clients,
-    queryFn: () => data(api.GET('/v1/clients', { params: { query: { limit: 200 } } })),
-  })
+  const clients = useClients()
   const create = useMutation({
     mutationFn: () =>
       data(

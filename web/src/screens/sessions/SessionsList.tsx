@@ -1,9 +1,10 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { useInfiniteQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link } from 'react-router'
 
 import { data } from '../../api/client'
 import { keys } from '../../api/keys'
+import { useClients } from '../../api/useClients'
 import type { Session, SessionStatus } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
@@ -47,10 +48,7 @@ export default function SessionsList() {
   const [client, setClient] = useState<string>(ALL)
   const filters = { status, client }
 
-  const clients = useQuery({
-    queryKey: keys.clients,
-    queryFn: () => data(api.GET('/v1/clients', { params: { query: { limit: 200 } } })),
-  })
+  const clients = useClients()
   const sessions = useInfiniteQuery({
     queryKey: keys.sessionList(filters),
     initialPageParam: undefined as string | undefined,
