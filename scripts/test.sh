@@ -32,6 +32,11 @@ phase "clean test databases" drop_stale_test_databases
 readonly TARGET_LIMIT_GB="${FLOWCOACH_TARGET_LIMIT_GB:-40}"
 prune_target() {
   local size_gb
+  # A fresh machine has no build cache yet (du would fail, and with it the run).
+  if [ ! -d "$CARGO_TARGET_DIR" ]; then
+    log "build cache: none yet at $CARGO_TARGET_DIR"
+    return 0
+  fi
   size_gb="$(du -s --block-size=1G "$CARGO_TARGET_DIR" 2>/dev/null | cut -f1)"
   if [ "${size_gb:-0}" -le "$TARGET_LIMIT_GB" ]; then
     log "build cache: ${size_gb:-0} GB in $CARGO_TARGET_DIR (limit $TARGET_LIMIT_GB GB)"
