@@ -51,7 +51,7 @@ impl CustomResourceEvent {
             logical_resource_id: &self.logical_resource_id,
             data: serde_json::json!({}),
         };
-        // reqwest's rustls has no provider of its own: the process's (aws-lc-rs) must be in place.
+        // reqwest's rustls has no provider of its own: the process's (ring) must be in place.
         flowcoach_core::crypto::install_tls_provider();
         let response = reqwest::Client::new()
             .put(&self.response_url)

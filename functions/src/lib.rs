@@ -15,6 +15,7 @@ use flowcoach_core::aws::lambda::stage::StageHandler;
 use flowcoach_core::aws::runtime::AwsRuntime;
 use flowcoach_core::delivery::Dispatcher;
 use flowcoach_core::domain::PipelineStage;
+use flowcoach_core::retention::{PurgeReport, Retention};
 use flowcoach_core::store::StoreError;
 use lambda_runtime::{service_fn, LambdaEvent};
 
@@ -82,6 +83,31 @@ where
     lambda_runtime::run(service_fn(|_: LambdaEvent<serde_json::Value>| async move {
         let report = job(dispatcher, Utc::now()).await?;
         Ok::<Report, lambda_runtime::Error>(report)
+    }))
+    .await
+}
+
+/// Runs the retention purge as a daily scheduled job: answers with what it
+/// removed. A failed run is an invocation error, sent to the function's
+/// dead-letter queue; the next day's run takes up what it left.
+pub async fn run_retention() -> Result<(), lambda_runtime::Error> {
+    flowcoach_core::telemetry::init();
+    let runtime = AwsRuntime::from_env().await?;
+    let retention = &Retention {
+        db: runtime.db.clone(),
+        objects: runtime.objects(),
+    };
+    lambda_runtime::run(service_fn(|_: LambdaEvent<serde_json::Value>| async move {
+        let report = retention.purge_due(Utc::now()).await?;
+        tracing::info!(
+            sessions = report.sessions,
+            chunks = report.chunks,
+            embeddings = report.embeddings,
+            summaries = report.summaries,
+            failed = report.failed,
+            "retention purge"
+        );
+        Ok::<PurgeReport, lambda_runtime::Error>(report)
     }))
     .await
 }

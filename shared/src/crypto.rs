@@ -1,16 +1,15 @@
-//! TLS set-up: rustls has one crypto provider, aws-lc-rs (the AWS SDK's).
-//! reqwest is built without its ring provider, so it uses the process-wide
-//! one installed here; call this before building any TLS client.
-//!
-//! `ring` is still in the tree as a plain crypto library, not as a rustls
-//! provider: tokio-postgres-rustls hashes certificates with it for channel
-//! binding, and jsonwebtoken 9 signs HS256 with it.
+//! TLS set-up: rustls has one crypto provider, ring, for every client of the
+//! process (the AWS SDK's, PostgreSQL's, SMTP's, reqwest's). ring is in the
+//! tree anyway (jsonwebtoken 9 signs with it, tokio-postgres-rustls hashes
+//! certificates with it), and a second provider, aws-lc-rs, cost every
+//! function's binary its C library (ADR 16). reqwest is built without a
+//! provider of its own, so call this before building any TLS client.
 
-/// Installs aws-lc-rs as the process's rustls provider. Idempotent.
+/// Installs ring as the process's rustls provider. Idempotent.
 pub fn install_tls_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing a race to another thread's installation is fine: one provider is in place.
-        if rustls::crypto::aws_lc_rs::default_provider()
+        if rustls::crypto::ring::default_provider()
             .install_default()
             .is_err()
         {

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod ingest;
 pub mod pipeline;
 pub mod ports;
+pub mod retention;
 pub mod runtime;
 pub mod store;
 pub mod telemetry;

@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use aws_sdk_s3::config::{Credentials, Region};
+use aws_sdk_s3::config::{Credentials, Region, SharedCredentialsProvider};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use flowcoach_core::aws::adapters::AwsClients;
 use flowcoach_core::domain::PipelineStage;
@@ -17,26 +16,20 @@ pub fn endpoint() -> String {
 }
 
 /// An SDK configuration for test credentials against `endpoint` (the
-/// emulator, or a scripted server), set explicitly (no process-wide env).
-pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
-    flowcoach_core::crypto::install_tls_provider();
-    aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "flowcoach-tests",
-        ))
-        .load()
-        .await
+/// emulator, or a scripted server), built as the functions build theirs but
+/// with its parts given (no process-wide env).
+pub fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    let credentials = Credentials::new("test", "test", None, None, "flowcoach-tests");
+    flowcoach_core::aws::adapters::sdk_config(
+        Region::new("us-east-1"),
+        SharedCredentialsProvider::new(credentials),
+        Some(endpoint.to_owned()),
+    )
 }
 
 /// Clients for the emulator.
 pub async fn emulator_clients() -> AwsClients {
-    let config = sdk_config(&endpoint()).await;
+    let config = sdk_config(&endpoint());
     let clients = AwsClients::from_config(&config, true);
     clients.sqs().list_queues().send().await.unwrap_or_else(|e| {
         panic!(

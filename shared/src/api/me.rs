@@ -13,6 +13,7 @@ use super::problem::{ApiError, FieldError};
 use super::responses::{Authenticated, JsonBody};
 use super::{audit_with, AppState, Caller};
 use crate::domain::follow_up_lifecycle::MAX_SEND_DELAY_HOURS;
+use crate::domain::retention;
 use crate::domain::text::label;
 use crate::store::coaches::{self, Coach};
 use crate::store::templates;
@@ -46,6 +47,16 @@ pub struct UpdateMe {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>)]
     pub default_follow_up_template_id: Option<Option<Uuid>>,
+    /// Remove a session's transcript (its text, chunks and search vectors,
+    /// in the database and every stored copy of the file) once the session
+    /// was held this many days ago (7–3650), in a daily purge; `null` keeps
+    /// transcripts until they are deleted (the default).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>, minimum = 7, maximum = 3650)]
+    pub transcript_retention_days: Option<Option<u32>>,
+    /// Whether a session's summary, and the commitments drawn from it, goes
+    /// with its transcript (default `false`: summaries are kept).
+    pub delete_summaries_with_transcripts: Option<bool>,
 }
 
 /// The signed-in coach.
@@ -94,6 +105,15 @@ async fn update_me(
         }
         hours.and_then(|hours| i32::try_from(hours).ok())
     });
+    let retention_days = input.transcript_retention_days.map(|days| {
+        days.and_then(|days| {
+            retention::transcript_days(days)
+                .map_err(|e| {
+                    errors.push(FieldError::new("transcript_retention_days", e.to_string()));
+                })
+                .ok()
+        })
+    });
     let mut db = state.db.get().await?;
     if let Some(Some(id)) = input.default_follow_up_template_id {
         if templates::get_follow_up(&db, caller.coach, id)
@@ -139,6 +159,32 @@ async fn update_me(
     if let Some(hours) = hours {
         coaches::set_auto_send_hours(&tx, caller.coach, hours).await?;
         changed.insert(coaches::AUTO_SEND_HOURS.into(), serde_json::json!(hours));
+    }
+    if let Some(days) = retention_days {
+        coaches::set_setting(
+            &tx,
+            caller.coach,
+            coaches::TRANSCRIPT_RETENTION_DAYS,
+            days.map(Into::into),
+        )
+        .await?;
+        changed.insert(
+            coaches::TRANSCRIPT_RETENTION_DAYS.into(),
+            serde_json::json!(days),
+        );
+    }
+    if let Some(delete) = input.delete_summaries_with_transcripts {
+        coaches::set_setting(
+            &tx,
+            caller.coach,
+            coaches::DELETE_SUMMARIES_WITH_TRANSCRIPTS,
+            Some(delete.into()),
+        )
+        .await?;
+        changed.insert(
+            coaches::DELETE_SUMMARIES_WITH_TRANSCRIPTS.into(),
+            serde_json::json!(delete),
+        );
     }
     if !changed.is_empty() {
         audit_with(

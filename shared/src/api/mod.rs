@@ -123,15 +123,16 @@ pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
 /// serves these; the document names every resource's handlers, so the
 /// resource functions leave it out.
 pub fn public_routes() -> Router<AppState> {
-    public_api_routes().merge(pages::router())
+    public_api_routes(openapi::router()).merge(pages::router())
 }
 
-/// [`public_routes`] but the session page, which the web app shows itself.
-fn public_api_routes() -> Router<AppState> {
+/// [`public_routes`] but the session page, which the web app shows itself,
+/// with `openapi` serving the document.
+fn public_api_routes(openapi: Router<AppState>) -> Router<AppState> {
     let (unsubscribe, _) = unsubscribe::router().split_for_parts();
     Router::new()
         .merge(health::router())
-        .merge(openapi::router())
+        .merge(openapi)
         .merge(unsubscribe)
         .merge(events::router())
 }
@@ -170,7 +171,7 @@ pub fn build_router(
 /// The whole API, as `flowcoach serve` hosts it, with the web app where one is built.
 pub fn router(state: AppState, web: Option<&WebApp>) -> Router {
     let public = match web {
-        Some(web) => public_api_routes().merge(web.routes()),
+        Some(web) => public_api_routes(openapi::router()).merge(web.routes()),
         None => public_routes(),
     };
     build_router(
@@ -187,7 +188,7 @@ pub fn router(state: AppState, web: Option<&WebApp>) -> Router {
 pub mod lambda {
     use axum::Router;
 
-    use super::{build_router, health, public_routes, AppState};
+    use super::{build_router, health, AppState};
 
     pub fn me(state: AppState) -> Router {
         build_router(state, vec![super::me::router()], health::router())
@@ -213,8 +214,13 @@ pub mod lambda {
         )
     }
 
+    /// The public routes with the published document
+    /// ([`super::openapi::PUBLISHED`]): building the live one would link
+    /// every resource's handlers into this function (ADR 16).
     pub fn docs(state: AppState) -> Router {
-        build_router(state, Vec::new(), public_routes())
+        let public = super::public_api_routes(super::openapi::published_router())
+            .merge(super::pages::router());
+        build_router(state, Vec::new(), public)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
+use axum::http::header;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -79,4 +80,17 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/v1/openapi.json", get(|| async { Json(document()) }))
+}
+
+/// [`document`] as of this build, written by `flowcoach openapi >
+/// shared/openapi.json` (a test fails when it differs from [`document`]).
+/// api-docs serves this text: building the document would link every
+/// resource's handlers into that function (ADR 16).
+pub const PUBLISHED: &str = include_str!("../../openapi.json");
+
+pub(super) fn published_router() -> Router<AppState> {
+    Router::new().route(
+        "/v1/openapi.json",
+        get(|| async { ([(header::CONTENT_TYPE, "application/json")], PUBLISHED) }),
+    )
 }

@@ -123,7 +123,7 @@ impl AwsRuntime {
     /// service clients are made by the methods below, each only where it is
     /// called, so a function links only the SDK crates it uses (ADR 9).
     pub async fn from_env() -> anyhow::Result<Self> {
-        let clients = AwsClients::from_env().await;
+        let clients = AwsClients::from_env()?;
         let db = match optional("DATABASE_URL") {
             Some(url) => store::connect(&url, 1)?,
             None => {

@@ -2,6 +2,7 @@
 
 mod email;
 pub mod follow_up_lifecycle;
+pub mod retention;
 mod status;
 pub mod text;
 

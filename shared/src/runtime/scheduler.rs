@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::delivery::Dispatcher;
 use crate::pipeline::Pipeline;
+use crate::retention::Retention;
 use crate::store::{idempotency, jobs};
 
 /// Finished jobs are kept this long for inspection.
@@ -14,8 +15,9 @@ const KEEP_DONE_JOBS: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// One tick: declare the hand-offs that never reported back `unknown`,
 /// schedule the drafts of coaches who send without approval, send the
-/// follow-ups that are due, send the coaches' reminder digests, bury jobs whose worker died on the last
-/// attempt, forget expired idempotency keys, trim finished jobs.
+/// follow-ups that are due, send the coaches' reminder digests, purge
+/// transcripts past their retention (once a day), bury jobs whose worker
+/// died on the last attempt, forget expired idempotency keys, trim finished jobs.
 pub async fn tick(
     pipeline: &Pipeline,
     dispatcher: &Dispatcher,
@@ -39,6 +41,20 @@ pub async fn tick(
             sent = digests.sent,
             failed = digests.failed,
             "reminder digests"
+        );
+    }
+    let retention = Retention {
+        db: pipeline.db.clone(),
+        objects: pipeline.objects.clone(),
+    };
+    if let Some(purged) = retention.daily(now).await? {
+        tracing::info!(
+            sessions = purged.sessions,
+            chunks = purged.chunks,
+            embeddings = purged.embeddings,
+            summaries = purged.summaries,
+            failed = purged.failed,
+            "retention purge"
         );
     }
     let buried = super::worker::bury_abandoned(pipeline).await?;

@@ -65,6 +65,12 @@ pub async fn get(db: &impl Executor, id: CoachId) -> Result<Option<Coach>, Store
     Ok(row.as_ref().map(from_row))
 }
 
+/// The keys in `coaches.settings` of the retention setting
+/// (`store::retention::policy_of`): days a transcript is kept (absent: until
+/// deleted), and whether summaries go with transcripts (absent: they stay).
+pub const TRANSCRIPT_RETENTION_DAYS: &str = "transcript_retention_days";
+pub const DELETE_SUMMARIES_WITH_TRANSCRIPTS: &str = "delete_summaries_with_transcripts";
+
 /// The key in `coaches.settings` of the "send without approval" setting.
 pub const AUTO_SEND_HOURS: &str = "send_without_approval_after_hours";
 

@@ -14,6 +14,7 @@ pub mod follow_ups;
 pub mod idempotency;
 pub mod jobs;
 pub mod migrations;
+pub mod retention;
 pub mod sessions;
 pub mod summaries;
 pub mod templates;

@@ -39,6 +39,9 @@ pub struct Session {
     pub failure_reason: Option<String>,
     pub generation: i32,
     pub transcript: Option<TranscriptInfo>,
+    /// When the retention purge removed the transcript (its text, chunks and
+    /// search vectors); the analysis stays unless the coach chose otherwise.
+    pub transcript_purged_at: Option<DateTime<Utc>>,
     /// Transcript speakers that match neither the coach nor a participant.
     pub unmatched_speakers: Vec<String>,
     /// Coaching metrics of the last processing, with which speaker is the coach.
@@ -112,7 +115,7 @@ pub struct StoredTranscript {
 const COLUMNS: &str = "id, coach_id, title, kind::text AS kind, held_at, duration_seconds, coach_speaker_label, \
     status::text AS status, stage::text AS stage, failure_stage::text AS failure_stage, failure_reason, generation, \
     transcript_key, transcript_format, transcript_size, transcript_sha256, transcript_language, transcript_filename, \
-    unmatched_speakers, metrics, speakers, created_at, updated_at";
+    transcript_purged_at, unmatched_speakers, metrics, speakers, created_at, updated_at";
 
 /// A speaker as the chunk stage stored it (`speakers` column).
 #[derive(Deserialize)]
@@ -186,6 +189,7 @@ fn from_row(row: &Row) -> Result<Session, StoreError> {
         failure_reason: row.get("failure_reason"),
         generation: row.get("generation"),
         transcript,
+        transcript_purged_at: row.get("transcript_purged_at"),
         unmatched_speakers: row.get("unmatched_speakers"),
         metrics: served_metrics(row.get("metrics"), row.get("speakers"))?,
         created_at: row.get("created_at"),
@@ -478,7 +482,8 @@ pub async fn attach_transcript(
     let row = db
         .fetch_one(
             "UPDATE sessions SET transcript_key = $3, transcript_filename = $4, transcript_size = $5,
-                 transcript_sha256 = $6, transcript_format = NULL, status = 'processing', stage = 'chunk',
+                 transcript_sha256 = $6, transcript_format = NULL, transcript_purged_at = NULL,
+                 status = 'processing', stage = 'chunk',
                  failure_stage = NULL, failure_reason = NULL, unmatched_speakers = '{}', metrics = NULL,
                  generation = generation + 1, updated_at = now()
              WHERE coach_id = $1 AND id = $2 RETURNING generation",

@@ -527,7 +527,7 @@ async fn a_follow_up_through_ses_names_the_configuration_set_and_carries_its_par
         .expect(1)
         .mount(&ses)
         .await;
-    let config = flowcoach_tests::aws::sdk_config(&ses.uri()).await;
+    let config = flowcoach_tests::aws::sdk_config(&ses.uri());
     let mailer = SesMailer::new(
         aws_sdk_sesv2::Client::new(&config),
         Some("flowcoach-follow-ups".into()),
@@ -583,4 +583,89 @@ async fn a_follow_up_through_ses_names_the_configuration_set_and_carries_its_par
             ),
         ]
     );
+}
+
+#[tokio::test]
+async fn the_retention_purge_removes_every_version_of_a_transcript_from_the_bucket() {
+    let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
+    let s3 = harness.stack.clients.s3();
+    s3.put_bucket_versioning()
+        .bucket(&harness.stack.bucket)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let coach = harness.coach_with_client().await;
+    let key = format!("transcripts/{coach}/check-in.vtt");
+    let objects = harness.runtime.objects();
+    objects
+        .put(&key, shared_transcript("s01.vtt"), "text/vtt")
+        .await
+        .unwrap();
+    harness.pump(Duration::from_secs(120), all_ready).await;
+    let sessions = harness.sessions().await;
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].status.as_str(), "ready", "{:?}", sessions[0]);
+    // A second stored version of the same key: the purge must take both.
+    objects
+        .put(&key, shared_transcript("s01.vtt"), "text/vtt")
+        .await
+        .unwrap();
+    let versions_of = || async {
+        let listed = s3
+            .list_object_versions()
+            .bucket(&harness.stack.bucket)
+            .prefix(&key)
+            .send()
+            .await
+            .unwrap();
+        listed.versions().len() + listed.delete_markers().len()
+    };
+    assert_eq!(versions_of().await, 2);
+
+    let db = harness.db.pool.get().await.unwrap();
+    coaches::set_setting(
+        &db,
+        coach,
+        coaches::TRANSCRIPT_RETENTION_DAYS,
+        Some(30.into()),
+    )
+    .await
+    .unwrap();
+    let retention = flowcoach_core::retention::Retention {
+        db: harness.runtime.db.clone(),
+        objects: objects.clone(),
+    };
+    // Not yet due: the session was held today.
+    let today = retention.purge_due(chrono::Utc::now()).await.unwrap();
+    assert_eq!(today.sessions, 0);
+    assert_eq!(versions_of().await, 2);
+
+    let later = chrono::Utc::now() + chrono::Duration::days(31);
+    let report = retention.purge_due(later).await.unwrap();
+    assert_eq!((report.sessions, report.failed), (1, 0), "{report:?}");
+    assert_eq!(versions_of().await, 0);
+    assert_eq!(
+        harness
+            .count("SELECT count(*) FROM transcript_chunks")
+            .await,
+        0
+    );
+    assert_eq!(
+        harness.count("SELECT count(*) FROM chunk_embeddings").await,
+        0
+    );
+    assert_eq!(
+        harness
+            .count("SELECT count(*) FROM transcript_utterances")
+            .await,
+        0
+    );
+    assert_eq!(harness.count("SELECT count(*) FROM summaries").await, 1);
+    let purged = &harness.sessions().await[0];
+    assert!(purged.transcript.is_none() && purged.transcript_purged_at.is_some());
 }

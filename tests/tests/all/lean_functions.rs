@@ -133,3 +133,26 @@ fn functions_that_never_embed_link_no_model_or_tokenizer_crate() {
         );
     }
 }
+
+/// The crates of aws-lc, the second rustls provider the SDK brings by
+/// default; every TLS client runs on ring (ADR 16).
+const SECOND_TLS_PROVIDER: [&str; 2] = ["aws-lc-rs", "aws-lc-sys"];
+
+#[test]
+fn every_function_has_one_tls_provider_ring() {
+    for feature_args in [&[][..], &["--features", EMBEDDING_FEATURE][..]] {
+        let crates = dependency_crates(feature_args);
+        assert!(
+            crates.contains("ring") && crates.contains("rustls"),
+            "the tree was read ({feature_args:?}): {crates:?}"
+        );
+        let second: Vec<_> = SECOND_TLS_PROVIDER
+            .iter()
+            .filter(|c| crates.contains(**c))
+            .collect();
+        assert!(
+            second.is_empty(),
+            "{feature_args:?}: the functions link {second:?} beside ring"
+        );
+    }
+}

@@ -21,6 +21,7 @@ mod pinning;
 mod pipeline;
 mod queue;
 mod resilience;
+mod retention;
 mod smtp;
 mod support;
 mod template;

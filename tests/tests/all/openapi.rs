@@ -275,3 +275,16 @@ async fn summaries_and_metrics_are_typed_and_name_the_coach() {
         "string"
     );
 }
+
+/// api-docs serves the published copy; it must be the document of this build.
+#[test]
+fn the_published_document_is_the_current_one() {
+    let published: Value = serde_json::from_str(flowcoach_core::api::openapi::PUBLISHED)
+        .expect("shared/openapi.json is JSON");
+    let current =
+        serde_json::to_value(flowcoach_core::api::openapi::document()).expect("the document");
+    assert!(
+        published == current,
+        "shared/openapi.json is stale: run `flowcoach openapi > shared/openapi.json`"
+    );
+}

@@ -263,7 +263,7 @@ async fn connect_keeps_the_coachs_connection_pushes_reach_it_and_gone_ones_are_r
         .expect(1)
         .mount(&management)
         .await;
-    let management_clients = AwsClients::from_config(&sdk_config(&management.uri()).await, true);
+    let management_clients = AwsClients::from_config(&sdk_config(&management.uri()), true);
     let notifier = WebSocketNotifier {
         connections: connections.clone(),
         management: management_clients.websocket_management(&format!("{}/live", management.uri())),

@@ -983,6 +983,12 @@ export interface components {
             status: components["schemas"]["SessionStatus"];
             title: string;
             transcript?: null | components["schemas"]["TranscriptInfo"];
+            /**
+             * Format: date-time
+             * @description When the retention purge removed the transcript (its text, chunks and
+             *     search vectors); the analysis stays unless the coach chose otherwise.
+             */
+            transcript_purged_at?: string | null;
             /** @description Transcript speakers that match neither the coach nor a participant. */
             unmatched_speakers: string[];
             /** Format: date-time */
@@ -1200,6 +1206,11 @@ export interface components {
              */
             default_follow_up_template_id?: string | null;
             /**
+             * @description Whether a session's summary, and the commitments drawn from it, goes
+             *     with its transcript (default `false`: summaries are kept).
+             */
+            delete_summaries_with_transcripts?: boolean | null;
+            /**
              * Format: int32
              * @description Send a follow-up draft without approval once it is this many hours
              *     old (1–720); `null` turns it off (the default). Drafts held for
@@ -1218,6 +1229,14 @@ export interface components {
              * @example Europe/Berlin
              */
             time_zone?: string | null;
+            /**
+             * Format: int32
+             * @description Remove a session's transcript (its text, chunks and search vectors,
+             *     in the database and every stored copy of the file) once the session
+             *     was held this many days ago (7–3650), in a daily purge; `null` keeps
+             *     transcripts until they are deleted (the default).
+             */
+            transcript_retention_days?: number | null;
         };
         /** @description Corrections to a session; an absent field stays as it is. */
         UpdateSession: {

@@ -1,7 +1,7 @@
 //! AWS adapters: S3, SQS, SESv2 and DynamoDB behind the same ports as the
 //! local ones, and the API's callers from Cognito's claims. The SDK
-//! configuration is loaded once per cold start from the standard AWS
-//! environment, so `AWS_ENDPOINT_URL` points every client at an emulator.
+//! configuration is built once per cold start from Lambda's environment, so
+//! `AWS_ENDPOINT_URL` points every client at an emulator.
 
 mod cognito;
 mod cognito_tokens;
@@ -23,28 +23,54 @@ pub use ses_mailer::SesMailer;
 pub use sqs_queue::SqsStageQueue;
 pub use websocket::{Connections, ConnectionsError, WebSocketNotifier, CONNECTION_LIFETIME};
 
+use std::time::Duration;
+
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::tls;
+
 /// The SDK configuration a cold start loads once, and the clients made from
 /// it. A function makes only the clients it calls for, so a release build
 /// links only those services' SDK crates (ADR 9): `migrate` has only Secrets
 /// Manager, the API functions other than api-sessions no S3 or SQS.
 #[derive(Clone, Debug)]
 pub struct AwsClients {
-    shared: aws_config::SdkConfig,
+    shared: SdkConfig,
     s3_path_style: bool,
 }
 
+/// The SDK's own default (`aws-config`'s), kept now that it builds no configuration here.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
 impl AwsClients {
-    /// Loads region, credentials and endpoint from the environment.
-    pub async fn from_env() -> Self {
-        crate::crypto::install_tls_provider();
-        let shared = aws_config::load_from_env().await;
+    /// The configuration Lambda hands every function in its environment:
+    /// `AWS_REGION`, the execution role's credentials (`AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`) and `AWS_ENDPOINT_URL`
+    /// where an emulator stands in. Not the SDK's default chain (profiles,
+    /// SSO, STS, IMDS, ECS): a function never needs it, and it was the larger
+    /// part of every function's SDK code and start-up (ADR 16).
+    pub fn from_env() -> anyhow::Result<Self> {
+        let region = std::env::var("AWS_REGION")
+            .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+            .map_err(|_| {
+                anyhow::anyhow!("AWS_REGION is not set (Lambda sets it for every function)")
+            })?;
+        let endpoint_url = std::env::var("AWS_ENDPOINT_URL").ok();
         // Emulators (and S3-compatible stores) need path-style addressing.
-        let path_style = std::env::var_os("AWS_ENDPOINT_URL").is_some()
+        let path_style = endpoint_url.is_some()
             || std::env::var("FLOWCOACH_S3_PATH_STYLE").is_ok_and(|v| v == "true");
-        Self::from_config(&shared, path_style)
+        let shared = sdk_config(
+            Region::new(region),
+            SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
+            endpoint_url,
+        );
+        Ok(Self::from_config(&shared, path_style))
     }
 
-    pub fn from_config(shared: &aws_config::SdkConfig, s3_path_style: bool) -> Self {
+    pub fn from_config(shared: &SdkConfig, s3_path_style: bool) -> Self {
         Self {
             shared: shared.clone(),
             s3_path_style,
@@ -82,6 +108,37 @@ impl AwsClients {
             .build();
         aws_sdk_apigatewaymanagement::Client::from_conf(config)
     }
+}
+
+/// One SDK configuration for every client of a process: the region, whose
+/// credentials, an endpoint that replaces AWS's (an emulator, a scripted
+/// server), and one HTTPS client, hyper 1 with rustls on ring (the process's
+/// one TLS provider). Retries are the SDK's standard mode, the connect timeout
+/// its default.
+pub fn sdk_config(
+    region: Region,
+    credentials: SharedCredentialsProvider,
+    endpoint_url: Option<String>,
+) -> SdkConfig {
+    crate::crypto::install_tls_provider();
+    let https = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let mut config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(region)
+        .credentials_provider(credentials)
+        .http_client(https)
+        .retry_config(RetryConfig::standard())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .build(),
+        );
+    config.set_endpoint_url(endpoint_url);
+    config.build()
 }
 
 /// The provider's own words for an SDK error (service code and message), without request details.

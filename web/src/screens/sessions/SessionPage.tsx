@@ -74,6 +74,21 @@ function Failed({ session }: { session: Session }) {
   )
 }
 
+function PurgedTranscript({ purgedAt }: { purgedAt: string }) {
+  return (
+    <section className="card" aria-labelledby="transcript-heading">
+      <h2 id="transcript-heading">Transcript</h2>
+      <p>
+        Removed on {formatDateTime(purgedAt)} under your retention setting: its text, search index and stored file are
+        gone. What the analysis found stays here.
+      </p>
+      <p className="muted">
+        <Link to="/settings">Change how long transcripts are kept</Link>
+      </p>
+    </section>
+  )
+}
+
 function Transcript({ session }: { session: Session }) {
   const api = useApi()
   const transcript = useQuery({
@@ -184,7 +199,11 @@ function SessionBody({ session }: { session: Session }) {
           <SessionFollowUps sessionId={session.id} />
         </section>
       )}
-      {session.status !== 'awaiting_transcript' && <Transcript session={session} />}
+      {session.transcript_purged_at ? (
+        <PurgedTranscript purgedAt={session.transcript_purged_at} />
+      ) : (
+        session.status !== 'awaiting_transcript' && <Transcript session={session} />
+      )}
     </>
   )
 }

@@ -79,6 +79,8 @@ describe('Settings', () => {
         time_zone: 'Asia/Tokyo',
         default_follow_up_template_id: FOCUSED,
         send_without_approval_after_hours: 48,
+        transcript_retention_days: null,
+        delete_summaries_with_transcripts: false,
       },
     ])
   })
@@ -104,6 +106,44 @@ describe('Settings', () => {
       time_zone: 'Europe/London',
       default_follow_up_template_id: null,
       send_without_approval_after_hours: null,
+      transcript_retention_days: null,
+      delete_summaries_with_transcripts: false,
+    })
+  })
+
+  it('turns transcript removal on with a period and summaries, and off again with null', async () => {
+    const server = fakeServer({
+      'GET /v1/me': () => ({ body: coach({}) }),
+      'GET /v1/templates': () => ({ body: [] }),
+      'PATCH /v1/me': (request) => ({ body: coach(request.body as Record<string, unknown>) }),
+    })
+    renderScreen(<Settings />)
+    const user = userEvent.setup()
+
+    const removal = await screen.findByRole('checkbox', { name: /Remove transcripts after/ })
+    expect(removal).not.toBeChecked()
+    expect(screen.queryByRole('textbox', { name: 'Days after the session' })).not.toBeInTheDocument()
+    await user.click(removal)
+    const days = screen.getByRole('textbox', { name: 'Days after the session' })
+    expect(days).toHaveValue('365')
+    await user.clear(days)
+    await user.type(days, '90')
+    await user.click(screen.getByRole('checkbox', { name: /summary and its commitments/ }))
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(screen.getByText('Settings saved.')).toBeInTheDocument())
+    expect(server.sent('PATCH /v1/me')[0].body).toMatchObject({
+      transcript_retention_days: 90,
+      delete_summaries_with_transcripts: true,
+    })
+
+    // What was saved is what the form shows; turning it off sends null.
+    expect(screen.getByRole('textbox', { name: 'Days after the session' })).toHaveValue('90')
+    await user.click(screen.getByRole('checkbox', { name: /Remove transcripts after/ }))
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(server.sent('PATCH /v1/me')).toHaveLength(2))
+    expect(server.sent('PATCH /v1/me')[1].body).toMatchObject({
+      transcript_retention_days: null,
+      delete_summaries_with_transcripts: false,
     })
   })
 })

@@ -23,7 +23,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { QueryView } from '../../components/QueryView'
 import { TemplateSelect } from '../../components/TemplateSelect'
 import { TimeZoneField } from '../../components/TimeZoneField'
-import { settingsOf, updateOf, type SettingsDraft } from './settingsDraft'
+import { RETENTION_DAYS, settingsOf, updateOf, type SettingsDraft } from './settingsDraft'
 
 function ApprovalRule({
   draft,
@@ -78,6 +78,74 @@ function ApprovalRule({
           </Text>
           <FieldError>{errorMessage}</FieldError>
         </NumberField>
+      )}
+    </section>
+  )
+}
+
+function Retention({
+  draft,
+  onChange,
+  errorMessage,
+}: {
+  draft: SettingsDraft
+  onChange: (draft: SettingsDraft) => void
+  errorMessage?: string
+}) {
+  const explanationId = useId()
+  const headingId = useId()
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>Retention</h2>
+      <Checkbox
+        className="checkbox"
+        isSelected={draft.purgeTranscripts}
+        onChange={(purgeTranscripts) => onChange({ ...draft, purgeTranscripts })}
+        aria-describedby={explanationId}
+      >
+        <span className="box" aria-hidden="true" />
+        Remove transcripts after a set number of days
+      </Checkbox>
+      <p id={explanationId} className="field-hint">
+        Off by default: transcripts are kept until you delete them. When on, a daily clean-up removes the transcript of
+        every session held longer ago than this: its text, its search index and every stored copy of the file. Summaries,
+        commitments and follow-ups stay unless you choose below to remove summaries too. This cannot be undone.
+      </p>
+      {draft.purgeTranscripts && (
+        <>
+          <NumberField
+            className="field"
+            value={draft.retentionDays}
+            onChange={(days) => onChange({ ...draft, retentionDays: Number.isNaN(days) ? RETENTION_DAYS.min : days })}
+            minValue={RETENTION_DAYS.min}
+            maxValue={RETENTION_DAYS.max}
+            step={1}
+            isInvalid={!!errorMessage}
+          >
+            <Label>Days after the session</Label>
+            <Group className="row">
+              <Button slot="decrement" className="button" aria-label="Fewer days">
+                −
+              </Button>
+              <Input />
+              <Button slot="increment" className="button" aria-label="More days">
+                +
+              </Button>
+            </Group>
+            <Text slot="description" className="field-hint">
+              From {RETENTION_DAYS.min} days to {RETENTION_DAYS.max} days (ten years).
+            </Text>
+            <FieldError>{errorMessage}</FieldError>
+          </NumberField>
+          <Checkbox
+            className="checkbox"
+            isSelected={draft.deleteSummaries}
+            onChange={(deleteSummaries) => onChange({ ...draft, deleteSummaries })}
+          >
+            <span className="box" aria-hidden="true" />
+            Remove each session’s summary and its commitments with the transcript
+          </Checkbox>
+        </>
       )}
     </section>
   )
@@ -151,6 +219,7 @@ function SettingsForm({ coach }: { coach: Coach }) {
         onChange={edit}
         errorMessage={problem?.fieldMessage('send_without_approval_after_hours')}
       />
+      <Retention draft={draft} onChange={edit} errorMessage={problem?.fieldMessage('transcript_retention_days')} />
       {save.isError && <ErrorNotice error={save.error} />}
       <div className="row">
         <Button type="submit" className="button button-primary" isDisabled={save.isPending}>

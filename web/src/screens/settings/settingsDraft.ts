@@ -12,22 +12,34 @@ export interface SettingsDraft {
   defaultTemplateId: string | null
   autoSend: boolean
   autoSendHours: number
+  /** Remove transcripts after a number of days (else keep them). */
+  purgeTranscripts: boolean
+  retentionDays: number
+  deleteSummaries: boolean
 }
 
 /** Hours offered when the coach first turns sending without approval on. */
 const SUGGESTED_HOURS = 24
+/** Days offered when the coach first turns transcript removal on. */
+const SUGGESTED_RETENTION_DAYS = 365
+/** The server's limits for the retention period (`UpdateMe`). */
+export const RETENTION_DAYS = { min: 7, max: 3650 }
 
 export function settingsOf(coach: Coach): SettingsDraft {
   const settings: Record<string, unknown> = coach.settings
   const hours = settings.send_without_approval_after_hours
   const template = settings.default_follow_up_template_id
   const sender = settings.sender_name
+  const days = settings.transcript_retention_days
   return {
     senderName: typeof sender === 'string' ? sender : '',
     timeZone: coach.time_zone,
     defaultTemplateId: typeof template === 'string' ? template : null,
     autoSend: typeof hours === 'number',
     autoSendHours: typeof hours === 'number' ? hours : SUGGESTED_HOURS,
+    purgeTranscripts: typeof days === 'number',
+    retentionDays: typeof days === 'number' ? days : SUGGESTED_RETENTION_DAYS,
+    deleteSummaries: settings.delete_summaries_with_transcripts === true,
   }
 }
 
@@ -38,5 +50,7 @@ export function updateOf(draft: SettingsDraft): UpdateMe {
     time_zone: draft.timeZone,
     default_follow_up_template_id: draft.defaultTemplateId,
     send_without_approval_after_hours: draft.autoSend ? draft.autoSendHours : null,
+    transcript_retention_days: draft.purgeTranscripts ? draft.retentionDays : null,
+    delete_summaries_with_transcripts: draft.purgeTranscripts && draft.deleteSummaries,
   }
 }
