@@ -99,14 +99,7 @@ pub async fn run_retention() -> Result<(), lambda_runtime::Error> {
     };
     lambda_runtime::run(service_fn(|_: LambdaEvent<serde_json::Value>| async move {
         let report = retention.purge_due(Utc::now()).await?;
-        tracing::info!(
-            sessions = report.sessions,
-            chunks = report.chunks,
-            embeddings = report.embeddings,
-            summaries = report.summaries,
-            failed = report.failed,
-            "retention purge"
-        );
+        report.log();
         Ok::<PurgeReport, lambda_runtime::Error>(report)
     }))
     .await

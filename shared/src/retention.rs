@@ -38,6 +38,18 @@ impl PurgeReport {
     pub fn is_empty(&self) -> bool {
         self.sessions + self.failed == 0
     }
+
+    /// One log line of counts (never what was removed).
+    pub fn log(&self) {
+        tracing::info!(
+            sessions = self.sessions,
+            chunks = self.chunks,
+            embeddings = self.embeddings,
+            summaries = self.summaries,
+            failed = self.failed,
+            "retention purge"
+        );
+    }
 }
 
 pub struct Retention {

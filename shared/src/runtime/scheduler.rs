@@ -48,14 +48,7 @@ pub async fn tick(
         objects: pipeline.objects.clone(),
     };
     if let Some(purged) = retention.daily(now).await? {
-        tracing::info!(
-            sessions = purged.sessions,
-            chunks = purged.chunks,
-            embeddings = purged.embeddings,
-            summaries = purged.summaries,
-            failed = purged.failed,
-            "retention purge"
-        );
+        purged.log();
     }
     let buried = super::worker::bury_abandoned(pipeline).await?;
     let db = pipeline.db.get().await?;

@@ -384,12 +384,10 @@ async fn a_poison_message_ends_in_the_dlq_and_the_session_shows_failed_with_stag
     assert!(harness.stack.sent_mail().await.is_empty());
 }
 
-#[tokio::test]
-async fn s3_adapter_deletes_every_version_and_presigns_uploads() {
-    let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
-    let s3 = harness.stack.clients.s3();
+/// Turns on object versioning, as the template does for the transcripts bucket.
+async fn enable_versioning(s3: &aws_sdk_s3::Client, bucket: &str) {
     s3.put_bucket_versioning()
-        .bucket(&harness.stack.bucket)
+        .bucket(bucket)
         .versioning_configuration(
             aws_sdk_s3::types::VersioningConfiguration::builder()
                 .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
@@ -398,6 +396,13 @@ async fn s3_adapter_deletes_every_version_and_presigns_uploads() {
         .send()
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn s3_adapter_deletes_every_version_and_presigns_uploads() {
+    let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
+    let s3 = harness.stack.clients.s3();
+    enable_versioning(&s3, &harness.stack.bucket).await;
     let objects = harness.runtime.objects();
     objects
         .put("exports/a/b.zip", b"one".to_vec(), "application/zip")
@@ -589,16 +594,7 @@ async fn a_follow_up_through_ses_names_the_configuration_set_and_carries_its_par
 async fn the_retention_purge_removes_every_version_of_a_transcript_from_the_bucket() {
     let harness = Harness::new(Arc::new(LocalAnalyst), 5).await;
     let s3 = harness.stack.clients.s3();
-    s3.put_bucket_versioning()
-        .bucket(&harness.stack.bucket)
-        .versioning_configuration(
-            aws_sdk_s3::types::VersioningConfiguration::builder()
-                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    enable_versioning(&s3, &harness.stack.bucket).await;
     let coach = harness.coach_with_client().await;
     let key = format!("transcripts/{coach}/check-in.vtt");
     let objects = harness.runtime.objects();
