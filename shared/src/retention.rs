@@ -35,10 +35,6 @@ pub struct PurgeReport {
 }
 
 impl PurgeReport {
-    pub fn is_empty(&self) -> bool {
-        self.sessions + self.failed == 0
-    }
-
     /// One log line of counts (never what was removed).
     pub fn log(&self) {
         tracing::info!(

@@ -66,7 +66,7 @@ pub async fn get(db: &impl Executor, id: CoachId) -> Result<Option<Coach>, Store
 }
 
 /// The keys in `coaches.settings` of the retention setting
-/// (`store::retention::policy_of`): days a transcript is kept (absent: until
+/// (read by `store::retention::due`): days a transcript is kept (absent: until
 /// deleted), and whether summaries go with transcripts (absent: they stay).
 pub const TRANSCRIPT_RETENTION_DAYS: &str = "transcript_retention_days";
 pub const DELETE_SUMMARIES_WITH_TRANSCRIPTS: &str = "delete_summaries_with_transcripts";

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{coaches, Executor, StoreError};
-use crate::domain::retention::RetentionPolicy;
 use crate::domain::CoachId;
 
 /// A session whose transcript is past its coach's retention.
@@ -25,20 +24,6 @@ pub struct PurgedRows {
     pub embeddings: u64,
     pub utterances: u64,
     pub summaries: u64,
-}
-
-/// The coach's retention setting, from `coaches.settings`.
-pub fn policy_of(settings: &serde_json::Value) -> RetentionPolicy {
-    RetentionPolicy {
-        transcript_days: settings
-            .get(coaches::TRANSCRIPT_RETENTION_DAYS)
-            .and_then(serde_json::Value::as_u64)
-            .and_then(|days| u32::try_from(days).ok()),
-        delete_summaries: settings
-            .get(coaches::DELETE_SUMMARIES_WITH_TRANSCRIPTS)
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false),
-    }
 }
 
 /// Up to `limit` sessions, oldest first, that still hold a transcript and
