@@ -107,8 +107,10 @@ build_functions() {
   rm -rf "$lambda_dir"
   mkdir -p "$lambda_dir"
   # One cargo invocation per feature set: one dependency graph, one link step each.
+  # The functions without the model are built for size (profile `lambda`,
+  # opt-level "s"); the embed stage keeps `release` for the encoder (ADR 18).
   if [ "${#lean_args[@]}" -gt 0 ]; then
-    cargo lambda build --release "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
+    cargo lambda build --profile lambda "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
       --package "$PACKAGE" --no-default-features "${lean_args[@]}"
   fi
   if [ "${#embedding_args[@]}" -gt 0 ]; then
@@ -119,7 +121,7 @@ build_functions() {
     [ -s "$lambda_dir/$binary/bootstrap.zip" ] || die "cargo lambda produced no $lambda_dir/$binary/bootstrap.zip"
   done
 }
-phase "cargo lambda build ($arch, release)" build_functions
+phase "cargo lambda build ($arch; profiles lambda and release)" build_functions
 
 # --- model layer --------------------------------------------------------------
 build_model_layer() {

@@ -10,8 +10,6 @@ use utoipa::openapi::schema::{
 };
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::extract::{present, ApiJson, ApiPath, ApiQuery};
@@ -25,10 +23,9 @@ use crate::domain::{CoachId, EmailAddress};
 use crate::store::clients::{self, Client, ClientChanges, NewClient};
 use crate::store::{templates, Executor};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_clients, create_client))
-        .routes(routes!(get_client, update_client))
+resource_routes! {
+    [list_clients, create_client],
+    [get_client, update_client],
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

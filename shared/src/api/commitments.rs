@@ -7,8 +7,6 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
@@ -19,10 +17,9 @@ use super::{audit, audit_with, tenant, AppState, Caller};
 use crate::domain::CommitmentStatus;
 use crate::store::commitments::{self, CommitmentFilter, CommitmentView};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_commitments))
-        .routes(routes!(update_commitment))
+resource_routes! {
+    [list_commitments],
+    [update_commitment],
 }
 
 /// Which commitments to list.

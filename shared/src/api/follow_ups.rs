@@ -15,8 +15,6 @@ use axum::Json;
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
@@ -43,16 +41,15 @@ const MAX_SUBJECT_CHARS: usize = 200;
 /// Longest body.
 const MAX_BODY_CHARS: usize = 20_000;
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_follow_ups))
-        .routes(routes!(get_follow_up, edit_follow_up))
-        .routes(routes!(list_versions))
-        .routes(routes!(approve_follow_up))
-        .routes(routes!(schedule_follow_up))
-        .routes(routes!(send_follow_up_now))
-        .routes(routes!(cancel_follow_up))
-        .routes(routes!(resolve_follow_up))
+resource_routes! {
+    [list_follow_ups],
+    [get_follow_up, edit_follow_up],
+    [list_versions],
+    [approve_follow_up],
+    [schedule_follow_up],
+    [send_follow_up_now],
+    [cancel_follow_up],
+    [resolve_follow_up],
 }
 
 /// Which follow-ups to list.

@@ -4,8 +4,6 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::extract::{present, ApiJson};
@@ -18,8 +16,8 @@ use crate::domain::text::label;
 use crate::store::coaches::{self, Coach};
 use crate::store::templates;
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_me, update_me))
+resource_routes! {
+    [get_me, update_me],
 }
 
 /// The coach's settings; an absent field is left as it is.

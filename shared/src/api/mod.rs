@@ -1,6 +1,9 @@
 //! The HTTP API (`/v1`): one router per resource, the same code behind the
 //! local server and behind each API Lambda.
 
+// First, so that every resource module below sees `resource_routes!`.
+#[macro_use]
+mod resource;
 pub mod auth;
 mod clients;
 mod commitments;
@@ -107,7 +110,7 @@ async fn audit_with(
 }
 
 /// The resources, each its own router (and, on AWS, its own Lambda).
-pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
+pub fn resource_routers() -> Vec<(&'static str, Router<AppState>)> {
     vec![
         ("me", me::router()),
         ("clients", clients::router()),
@@ -115,6 +118,18 @@ pub fn resource_routers() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
         ("follow-ups", follow_ups::router()),
         ("commitments", commitments::router()),
         ("templates", templates::router()),
+    ]
+}
+
+/// [`resource_routers`] with their OpenAPI path items, for the document.
+fn documented_resource_routers() -> Vec<OpenApiRouter<AppState>> {
+    vec![
+        me::documented_router(),
+        clients::documented_router(),
+        sessions::documented_router(),
+        follow_ups::documented_router(),
+        commitments::documented_router(),
+        templates::documented_router(),
     ]
 }
 
@@ -129,11 +144,10 @@ pub fn public_routes() -> Router<AppState> {
 /// [`public_routes`] but the session page, which the web app shows itself,
 /// with `openapi` serving the document.
 fn public_api_routes(openapi: Router<AppState>) -> Router<AppState> {
-    let (unsubscribe, _) = unsubscribe::router().split_for_parts();
     Router::new()
         .merge(health::router())
         .merge(openapi)
-        .merge(unsubscribe)
+        .merge(unsubscribe::router())
         .merge(events::router())
 }
 
@@ -141,15 +155,12 @@ fn public_api_routes(openapi: Router<AppState>) -> Router<AppState> {
 /// the given unauthenticated routes.
 pub fn build_router(
     state: AppState,
-    resources: Vec<OpenApiRouter<AppState>>,
+    resources: Vec<Router<AppState>>,
     public: Router<AppState>,
 ) -> Router {
-    let mut api = OpenApiRouter::with_openapi(openapi::base());
-    for resource in resources {
-        api = api.merge(resource);
-    }
-    let (authenticated, _) = api.split_for_parts();
-    let authenticated = authenticated
+    let authenticated = resources
+        .into_iter()
+        .fold(Router::new(), Router::merge)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             idempotency::middleware,

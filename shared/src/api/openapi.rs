@@ -72,10 +72,11 @@ pub(super) fn base() -> utoipa::openapi::OpenApi {
 /// The full document: every resource router's paths.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut api = utoipa_axum::router::OpenApiRouter::<AppState>::with_openapi(base());
-    for (_, resource) in super::resource_routers() {
+    for resource in super::documented_resource_routers() {
         api = api.merge(resource);
     }
-    api.merge(super::unsubscribe::router()).into_openapi()
+    api.merge(super::unsubscribe::documented_router())
+        .into_openapi()
 }
 
 pub(super) fn router() -> Router<AppState> {

@@ -12,8 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, PartialSchema, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::extract::{present, ApiJson, ApiPath, ApiQuery};
@@ -35,19 +33,18 @@ use crate::store::sessions::{
 use crate::store::summaries::{self, SummaryView};
 use crate::store::{clients, utterances, Executor};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_sessions, create_session))
-        .routes(routes!(get_session, update_session, delete_session))
-        .routes(routes!(set_participants))
-        .routes(routes!(upload_transcript, get_transcript))
-        .routes(routes!(transcript_upload_url))
-        .routes(routes!(session_status))
-        .routes(routes!(reprocess_session))
-        .routes(routes!(get_summary))
-        .routes(routes!(list_session_follow_ups))
-        // Room for the transcript plus multipart-free framing; the handler enforces the exact limit.
-        .layer(DefaultBodyLimit::max(DIRECT_UPLOAD_LIMIT + 1))
+resource_routes! {
+    [list_sessions, create_session],
+    [get_session, update_session, delete_session],
+    [set_participants],
+    [upload_transcript, get_transcript],
+    [transcript_upload_url],
+    [session_status],
+    [reprocess_session],
+    [get_summary],
+    [list_session_follow_ups],
+    // Room for the transcript plus multipart-free framing; the handler enforces the exact limit.
+    layer = DefaultBodyLimit::max(DIRECT_UPLOAD_LIMIT + 1),
 }
 
 /// A session with who attended.

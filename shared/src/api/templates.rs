@@ -13,8 +13,6 @@ use axum::Json;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
@@ -40,12 +38,11 @@ const MAX_NAME_CHARS: usize = 200;
 const MAX_SUBJECT_CHARS: usize = 500;
 const MAX_INSTRUCTIONS_CHARS: usize = 4_000;
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_templates, create_template))
-        .routes(routes!(get_template, update_template, delete_template))
-        .routes(routes!(list_template_versions))
-        .routes(routes!(preview_template))
+resource_routes! {
+    [list_templates, create_template],
+    [get_template, update_template, delete_template],
+    [list_template_versions],
+    [preview_template],
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

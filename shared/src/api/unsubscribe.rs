@@ -7,8 +7,6 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::extract::ApiPath;
 use super::problem::ApiError;
@@ -20,8 +18,8 @@ use crate::store::audit::{self, AuditEntry};
 use crate::store::delivery::{self, SuppressionReason};
 use crate::store::{coaches, Executor};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(confirm_page, unsubscribe))
+resource_routes! {
+    [confirm_page, unsubscribe],
 }
 
 /// Asks whether to stop the coach's follow-up emails to this address.

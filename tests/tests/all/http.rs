@@ -486,3 +486,58 @@ async fn a_request_that_runs_too_long_answers_503_problem_json() {
     let problem: Value = serde_json::from_slice(&body).unwrap();
     assert_problem(503, &problem, "request timeout");
 }
+
+/// The servers route from the plain routers and the document is built from
+/// the documented ones: the two readings of one declaration must agree.
+#[tokio::test]
+async fn every_operation_in_the_openapi_document_is_routed() {
+    let app = app().await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let router = build_router(
+        app.runtime.app_state(),
+        resource_routers().into_iter().map(|(_, r)| r).collect(),
+        public_routes(),
+    );
+    let document = serde_json::to_value(flowcoach_core::api::openapi::document()).unwrap();
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        let uri = path
+            .split('/')
+            .map(|segment| match segment.starts_with('{') {
+                true => id.as_str(),
+                false => segment,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in item.as_object().unwrap().keys() {
+            let request = axum::http::Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(uri.as_str())
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from("{}"))
+                .unwrap();
+            let response = router.clone().oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let detail = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|problem| problem["detail"].as_str().map(str::to_owned));
+            assert_ne!(status, 405, "{method} {path} is documented but not routed");
+            assert_ne!(
+                detail.as_deref(),
+                Some("route not found"),
+                "{method} {path} is documented but not routed"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} operations in the document");
+    // The check can fail: a path nobody routes gets the fallback's answer.
+    let (status, problem) = app.get(&token, "/v1/nowhere").await;
+    assert_eq!(status, 404);
+    assert_eq!(problem["detail"], "route not found", "{problem}");
+}

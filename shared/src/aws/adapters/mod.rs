@@ -66,7 +66,7 @@ impl AwsClients {
             Region::new(region),
             SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
             endpoint_url,
-        );
+        )?;
         Ok(Self::from_config(&shared, path_style))
     }
 
@@ -119,12 +119,13 @@ pub fn sdk_config(
     region: Region,
     credentials: SharedCredentialsProvider,
     endpoint_url: Option<String>,
-) -> SdkConfig {
+) -> anyhow::Result<SdkConfig> {
     crate::crypto::install_tls_provider();
     let https = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::Ring,
         ))
+        .tls_context(mozilla_roots()?)
         .build_https();
     let mut config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -138,7 +139,24 @@ pub fn sdk_config(
                 .build(),
         );
     config.set_endpoint_url(endpoint_url);
-    config.build()
+    Ok(config.build())
+}
+
+/// The Mozilla roots built into the binary (the ones the database connection
+/// trusts too), not the image's: the SDK's default reads and parses every
+/// file of the system store when a client is made, a third of an API
+/// function's cold start (ADR 18), and what is trusted would then depend on
+/// the image.
+fn mozilla_roots() -> anyhow::Result<tls::TlsContext> {
+    use base64::Engine as _;
+    let mut store = tls::TrustStore::empty().with_native_roots(false);
+    for certificate in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        let body = base64::engine::general_purpose::STANDARD.encode(certificate.as_ref());
+        store.add_pem_certificate(format!(
+            "-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n"
+        ));
+    }
+    Ok(tls::TlsContext::builder().with_trust_store(store).build()?)
 }
 
 /// The provider's own words for an SDK error (service code and message), without request details.
