@@ -146,4 +146,25 @@ describe('Settings', () => {
       delete_summaries_with_transcripts: false,
     })
   })
+
+  it('keeps the number a coach empties instead of saving a guess', async () => {
+    const server = fakeServer({
+      'GET /v1/me': () => ({ body: coach({ send_without_approval_after_hours: 48 }) }),
+      'GET /v1/templates': () => ({ body: [] }),
+      'PATCH /v1/me': (request) => ({ body: coach(request.body as Record<string, unknown>) }),
+    })
+    renderScreen(<Settings />)
+    const user = userEvent.setup()
+
+    const hours = await screen.findByRole('textbox', { name: 'Hours after the draft is written' })
+    expect(hours).toHaveValue('48')
+    await user.clear(hours)
+    await user.tab()
+    expect(hours).toHaveValue('48')
+    await user.click(screen.getByRole('button', { name: /^More hours/ }))
+    expect(hours).toHaveValue('49')
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(screen.getByText('Settings saved.')).toBeInTheDocument())
+    expect(server.sent('PATCH /v1/me')[0].body).toMatchObject({ send_without_approval_after_hours: 49 })
+  })
 })

@@ -1,17 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useId, useState, type FormEvent } from 'react'
-import {
-  Button,
-  Checkbox,
-  FieldError,
-  Form,
-  Group,
-  Input,
-  Label,
-  NumberField,
-  Text,
-  TextField,
-} from 'react-aria-components'
+import { useState, type FormEvent } from 'react'
+import { Button, Checkbox, FieldError, Form, Input, Label, Text, TextField } from 'react-aria-components'
 
 import { data } from '../../api/client'
 import { keys } from '../../api/keys'
@@ -19,11 +8,12 @@ import { ApiProblem } from '../../api/problem'
 import type { Coach } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { OptionalNumberSetting } from '../../components/OptionalNumberSetting'
 import { PageHeader } from '../../components/PageHeader'
 import { QueryView } from '../../components/QueryView'
 import { TemplateSelect } from '../../components/TemplateSelect'
 import { TimeZoneField } from '../../components/TimeZoneField'
-import { RETENTION_DAYS, settingsOf, updateOf, type SettingsDraft } from './settingsDraft'
+import { AUTO_SEND_HOURS, RETENTION_DAYS, settingsOf, updateOf, type SettingsDraft } from './settingsDraft'
 
 function ApprovalRule({
   draft,
@@ -34,52 +24,26 @@ function ApprovalRule({
   onChange: (draft: SettingsDraft) => void
   errorMessage?: string
 }) {
-  const explanationId = useId()
-  const headingId = useId()
   return (
-    <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>Approval</h2>
-      <Checkbox
-        className="checkbox"
-        isSelected={draft.autoSend}
-        onChange={(autoSend) => onChange({ ...draft, autoSend })}
-        aria-describedby={explanationId}
-      >
-        <span className="box" aria-hidden="true" />
-        Send drafts without my approval after a set time
-      </Checkbox>
-      <p id={explanationId} className="field-hint">
-        Off by default: every follow-up waits for you to approve it. When on, a draft is sent once it is this many
-        hours old, even if you have not approved it. Drafts held for review, such as after a session that raised a
-        risk, are never sent this way: they always wait for you.
-      </p>
-      {draft.autoSend && (
-        <NumberField
-          className="field"
-          value={draft.autoSendHours}
-          onChange={(hours) => onChange({ ...draft, autoSendHours: Number.isNaN(hours) ? 24 : hours })}
-          minValue={1}
-          maxValue={720}
-          step={1}
-          isInvalid={!!errorMessage}
-        >
-          <Label>Hours after the draft is written</Label>
-          <Group className="row">
-            <Button slot="decrement" className="button" aria-label="Fewer hours">
-              −
-            </Button>
-            <Input />
-            <Button slot="increment" className="button" aria-label="More hours">
-              +
-            </Button>
-          </Group>
-          <Text slot="description" className="field-hint">
-            From 1 to 720 hours (30 days).
-          </Text>
-          <FieldError>{errorMessage}</FieldError>
-        </NumberField>
-      )}
-    </section>
+    <OptionalNumberSetting
+      heading="Approval"
+      switchLabel="Send drafts without my approval after a set time"
+      explanation={
+        <>
+          Off by default: every follow-up waits for you to approve it. When on, a draft is sent once it is this
+          many hours old, even if you have not approved it. Drafts held for review, such as after a session that
+          raised a risk, are never sent this way: they always wait for you.
+        </>
+      }
+      isOn={draft.autoSend}
+      onToggle={(autoSend) => onChange({ ...draft, autoSend })}
+      numberLabel="Hours after the draft is written"
+      range={AUTO_SEND_HOURS}
+      rangeHint={`From ${AUTO_SEND_HOURS.min} to ${AUTO_SEND_HOURS.max} hours (30 days).`}
+      value={draft.autoSendHours}
+      onValue={(autoSendHours) => onChange({ ...draft, autoSendHours })}
+      errorMessage={errorMessage}
+    />
   )
 }
 
@@ -92,62 +56,36 @@ function Retention({
   onChange: (draft: SettingsDraft) => void
   errorMessage?: string
 }) {
-  const explanationId = useId()
-  const headingId = useId()
   return (
-    <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>Retention</h2>
+    <OptionalNumberSetting
+      heading="Retention"
+      switchLabel="Remove transcripts after a set number of days"
+      explanation={
+        <>
+          Off by default: transcripts are kept until you delete them. When on, a daily clean-up removes the
+          transcript of every session held longer ago than this: its text, its search index and every stored copy
+          of the file. Summaries, commitments and follow-ups stay unless you choose below to remove summaries too.
+          This cannot be undone.
+        </>
+      }
+      isOn={draft.purgeTranscripts}
+      onToggle={(purgeTranscripts) => onChange({ ...draft, purgeTranscripts })}
+      numberLabel="Days after the session"
+      range={RETENTION_DAYS}
+      rangeHint={`From ${RETENTION_DAYS.min} days to ${RETENTION_DAYS.max} days (ten years).`}
+      value={draft.retentionDays}
+      onValue={(retentionDays) => onChange({ ...draft, retentionDays })}
+      errorMessage={errorMessage}
+    >
       <Checkbox
         className="checkbox"
-        isSelected={draft.purgeTranscripts}
-        onChange={(purgeTranscripts) => onChange({ ...draft, purgeTranscripts })}
-        aria-describedby={explanationId}
+        isSelected={draft.deleteSummaries}
+        onChange={(deleteSummaries) => onChange({ ...draft, deleteSummaries })}
       >
         <span className="box" aria-hidden="true" />
-        Remove transcripts after a set number of days
+        Remove each session’s summary and its commitments with the transcript
       </Checkbox>
-      <p id={explanationId} className="field-hint">
-        Off by default: transcripts are kept until you delete them. When on, a daily clean-up removes the transcript of
-        every session held longer ago than this: its text, its search index and every stored copy of the file. Summaries,
-        commitments and follow-ups stay unless you choose below to remove summaries too. This cannot be undone.
-      </p>
-      {draft.purgeTranscripts && (
-        <>
-          <NumberField
-            className="field"
-            value={draft.retentionDays}
-            onChange={(days) => onChange({ ...draft, retentionDays: Number.isNaN(days) ? RETENTION_DAYS.min : days })}
-            minValue={RETENTION_DAYS.min}
-            maxValue={RETENTION_DAYS.max}
-            step={1}
-            isInvalid={!!errorMessage}
-          >
-            <Label>Days after the session</Label>
-            <Group className="row">
-              <Button slot="decrement" className="button" aria-label="Fewer days">
-                −
-              </Button>
-              <Input />
-              <Button slot="increment" className="button" aria-label="More days">
-                +
-              </Button>
-            </Group>
-            <Text slot="description" className="field-hint">
-              From {RETENTION_DAYS.min} days to {RETENTION_DAYS.max} days (ten years).
-            </Text>
-            <FieldError>{errorMessage}</FieldError>
-          </NumberField>
-          <Checkbox
-            className="checkbox"
-            isSelected={draft.deleteSummaries}
-            onChange={(deleteSummaries) => onChange({ ...draft, deleteSummaries })}
-          >
-            <span className="box" aria-hidden="true" />
-            Remove each session’s summary and its commitments with the transcript
-          </Checkbox>
-        </>
-      )}
-    </section>
+    </OptionalNumberSetting>
   )
 }
 

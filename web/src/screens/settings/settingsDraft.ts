@@ -22,8 +22,10 @@ export interface SettingsDraft {
 const SUGGESTED_HOURS = 24
 /** Days offered when the coach first turns transcript removal on. */
 const SUGGESTED_RETENTION_DAYS = 365
-/** The server's limits for the retention period (`UpdateMe`). */
-export const RETENTION_DAYS = { min: 7, max: 3650 }
+/** The server's limits (`UpdateMe`) for sending without approval. */
+export const AUTO_SEND_HOURS = { min: 1, max: 720, unit: 'hours' }
+/** The server's limits (`UpdateMe`) for the retention period. */
+export const RETENTION_DAYS = { min: 7, max: 3650, unit: 'days' }
 
 export function settingsOf(coach: Coach): SettingsDraft {
   const settings: Record<string, unknown> = coach.settings
