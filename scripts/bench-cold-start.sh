@@ -31,9 +31,11 @@ phase "aws emulator" scripts/start-moto.sh
 phase "functions (release zips)" env FLOWCOACH_LAMBDA_ARCH="$arch" scripts/build-lambdas.sh
 venv_bin="$(scripts/setup-aws-tools.sh)"
 export PATH="$venv_bin:$PATH"
-# Built as the API functions are (profile `lambda`), so the ratio compares like with like.
+# Built as the API functions are (profile `lambda`, linked alike),
+# so the ratio compares like with like.
 phase "hello-world baseline (lambda-profile zip)" \
-  cargo lambda build --profile lambda "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" --package hello-lambda
+  cargo_lambda_build --profile lambda "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
+  --package hello-lambda
 
 extracted="$(mktemp -d)"
 trap 'rm -rf "$extracted"' EXIT

@@ -109,12 +109,13 @@ build_functions() {
   # One cargo invocation per feature set: one dependency graph, one link step each.
   # The functions without the model are built for size (profile `lambda`,
   # opt-level "s"); the embed stage keeps `release` for the encoder (ADR 18).
+  # Both are linked alike (cargo_lambda_build, scripts/lib.sh; ADR 19).
   if [ "${#lean_args[@]}" -gt 0 ]; then
-    cargo lambda build --profile lambda "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
+    cargo_lambda_build --profile lambda "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
       --package "$PACKAGE" --no-default-features "${lean_args[@]}"
   fi
   if [ "${#embedding_args[@]}" -gt 0 ]; then
-    cargo lambda build --release "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
+    cargo_lambda_build --release "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
       --package "$PACKAGE" --no-default-features --features embedding "${embedding_args[@]}"
   fi
   for binary in "${binaries[@]}"; do

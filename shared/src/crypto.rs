@@ -17,3 +17,16 @@ pub fn install_tls_provider() {
         }
     }
 }
+
+/// A TLS client trusting the Mozilla roots compiled into the binary (not the
+/// image's store: no files to read at a cold start, and the same trust on
+/// every machine): the database's connections and the AWS SDK's.
+pub fn mozilla_client_config() -> rustls::ClientConfig {
+    install_tls_provider();
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth()
+}

@@ -25,7 +25,6 @@ pub fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
         SharedCredentialsProvider::new(credentials),
         Some(endpoint.to_owned()),
     )
-    .expect("an SDK configuration")
 }
 
 /// Clients for the emulator.

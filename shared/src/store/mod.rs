@@ -105,16 +105,9 @@ pub fn connect_with(
     {
         deadpool_postgres::Manager::from_config(pg_config, tokio_postgres::NoTls, manager_config)
     } else {
-        crate::crypto::install_tls_provider();
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        let tls = rustls::ClientConfig::builder()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
         deadpool_postgres::Manager::from_config(
             pg_config,
-            tokio_postgres_rustls::MakeRustlsConnect::new(tls),
+            tokio_postgres_rustls::MakeRustlsConnect::new(crate::crypto::mozilla_client_config()),
             manager_config,
         )
     };

@@ -156,3 +156,26 @@ fn every_function_has_one_tls_provider_ring() {
         );
     }
 }
+
+/// HTTP/2 and the SDK's own HTTP client: the SDK is given an HTTP/1.1 client
+/// of FlowCoach's (ADR 19), and nothing else in the functions asks for HTTP/2.
+const HTTP2_CRATES: [&str; 2] = ["h2", "aws-smithy-http-client"];
+
+#[test]
+fn functions_link_no_http2_client() {
+    for feature_args in [&[][..], &["--features", EMBEDDING_FEATURE][..]] {
+        let crates = dependency_crates(feature_args);
+        assert!(
+            crates.contains("hyper") && crates.contains("aws-smithy-runtime-api"),
+            "the tree was read ({feature_args:?}): {crates:?}"
+        );
+        let linked: Vec<_> = HTTP2_CRATES
+            .iter()
+            .filter(|c| crates.contains(**c))
+            .collect();
+        assert!(
+            linked.is_empty(),
+            "{feature_args:?}: the functions link {linked:?}"
+        );
+    }
+}

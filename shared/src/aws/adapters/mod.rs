@@ -7,6 +7,7 @@ mod cognito;
 mod cognito_tokens;
 mod database;
 mod dynamodb_idempotency;
+mod https_client;
 mod log_notifier;
 mod s3_object_store;
 mod ses_mailer;
@@ -17,6 +18,7 @@ pub use cognito::{caller_of, CognitoClaims};
 pub use cognito_tokens::{claim_text, CognitoTokens};
 pub use database::{database_config_from_secret, secret_string};
 pub use dynamodb_idempotency::DynamoIdempotencyStore;
+pub use https_client::HttpsClient;
 pub use log_notifier::LogNotifier;
 pub use s3_object_store::{PresignedRequest, S3ObjectStore};
 pub use ses_mailer::SesMailer;
@@ -30,7 +32,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_smithy_http_client::tls;
 
 /// The SDK configuration a cold start loads once, and the clients made from
 /// it. A function makes only the clients it calls for, so a release build
@@ -66,7 +67,7 @@ impl AwsClients {
             Region::new(region),
             SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
             endpoint_url,
-        )?;
+        );
         Ok(Self::from_config(&shared, path_style))
     }
 
@@ -112,26 +113,19 @@ impl AwsClients {
 
 /// One SDK configuration for every client of a process: the region, whose
 /// credentials, an endpoint that replaces AWS's (an emulator, a scripted
-/// server), and one HTTPS client, hyper 1 with rustls on ring (the process's
-/// one TLS provider). Retries are the SDK's standard mode, the connect timeout
-/// its default.
+/// server), and one HTTPS client for all of them ([`HttpsClient`]: HTTP/1.1,
+/// rustls on ring, the Mozilla roots). Retries are the SDK's standard mode,
+/// the connect timeout its default.
 pub fn sdk_config(
     region: Region,
     credentials: SharedCredentialsProvider,
     endpoint_url: Option<String>,
-) -> anyhow::Result<SdkConfig> {
-    crate::crypto::install_tls_provider();
-    let https = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .tls_context(mozilla_roots()?)
-        .build_https();
+) -> SdkConfig {
     let mut config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(region)
         .credentials_provider(credentials)
-        .http_client(https)
+        .http_client(HttpsClient::new())
         .retry_config(RetryConfig::standard())
         .timeout_config(
             TimeoutConfig::builder()
@@ -139,24 +133,7 @@ pub fn sdk_config(
                 .build(),
         );
     config.set_endpoint_url(endpoint_url);
-    Ok(config.build())
-}
-
-/// The Mozilla roots built into the binary (the ones the database connection
-/// trusts too), not the image's: the SDK's default reads and parses every
-/// file of the system store when a client is made, a third of an API
-/// function's cold start (ADR 18), and what is trusted would then depend on
-/// the image.
-fn mozilla_roots() -> anyhow::Result<tls::TlsContext> {
-    use base64::Engine as _;
-    let mut store = tls::TrustStore::empty().with_native_roots(false);
-    for certificate in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-        let body = base64::engine::general_purpose::STANDARD.encode(certificate.as_ref());
-        store.add_pem_certificate(format!(
-            "-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n"
-        ));
-    }
-    Ok(tls::TlsContext::builder().with_trust_store(store).build()?)
+    config.build()
 }
 
 /// The provider's own words for an SDK error (service code and message), without request details.
