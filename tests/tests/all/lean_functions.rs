@@ -134,27 +134,30 @@ fn functions_that_never_embed_link_no_model_or_tokenizer_crate() {
     }
 }
 
+/// With the model and without it, the functions' tree holds every crate of
+/// `present` (so it was read) and none of `absent`.
+fn assert_every_build_links(present: &[&str], absent: &[&str], why: &str) {
+    for feature_args in [&[][..], &["--features", EMBEDDING_FEATURE][..]] {
+        let crates = dependency_crates(feature_args);
+        assert!(
+            present.iter().all(|c| crates.contains(*c)),
+            "the tree was read ({feature_args:?}): {crates:?}"
+        );
+        let linked: Vec<_> = absent.iter().filter(|c| crates.contains(**c)).collect();
+        assert!(
+            linked.is_empty(),
+            "{feature_args:?}: the functions link {linked:?} ({why})"
+        );
+    }
+}
+
 /// The crates of aws-lc, the second rustls provider the SDK brings by
 /// default; every TLS client runs on ring (ADR 16).
 const SECOND_TLS_PROVIDER: [&str; 2] = ["aws-lc-rs", "aws-lc-sys"];
 
 #[test]
 fn every_function_has_one_tls_provider_ring() {
-    for feature_args in [&[][..], &["--features", EMBEDDING_FEATURE][..]] {
-        let crates = dependency_crates(feature_args);
-        assert!(
-            crates.contains("ring") && crates.contains("rustls"),
-            "the tree was read ({feature_args:?}): {crates:?}"
-        );
-        let second: Vec<_> = SECOND_TLS_PROVIDER
-            .iter()
-            .filter(|c| crates.contains(**c))
-            .collect();
-        assert!(
-            second.is_empty(),
-            "{feature_args:?}: the functions link {second:?} beside ring"
-        );
-    }
+    assert_every_build_links(&["ring", "rustls"], &SECOND_TLS_PROVIDER, "beside ring");
 }
 
 /// HTTP/2 and the SDK's own HTTP client: the SDK is given an HTTP/1.1 client
@@ -163,19 +166,9 @@ const HTTP2_CRATES: [&str; 2] = ["h2", "aws-smithy-http-client"];
 
 #[test]
 fn functions_link_no_http2_client() {
-    for feature_args in [&[][..], &["--features", EMBEDDING_FEATURE][..]] {
-        let crates = dependency_crates(feature_args);
-        assert!(
-            crates.contains("hyper") && crates.contains("aws-smithy-runtime-api"),
-            "the tree was read ({feature_args:?}): {crates:?}"
-        );
-        let linked: Vec<_> = HTTP2_CRATES
-            .iter()
-            .filter(|c| crates.contains(**c))
-            .collect();
-        assert!(
-            linked.is_empty(),
-            "{feature_args:?}: the functions link {linked:?}"
-        );
-    }
+    assert_every_build_links(
+        &["hyper", "aws-smithy-runtime-api"],
+        &HTTP2_CRATES,
+        "the SDK's client is FlowCoach's HTTP/1.1 one",
+    );
 }

@@ -1,5 +1,7 @@
 import { useId, type ReactNode } from 'react'
-import { Button, Checkbox, FieldError, Group, Input, Label, NumberField, Text } from 'react-aria-components'
+import { Button, FieldError, Group, Input, Label, NumberField, Text } from 'react-aria-components'
+
+import { DescribedCheckbox } from './DescribedCheckbox'
 
 /** A whole number the server accepts for a setting, and how it is spoken of. */
 export interface SettingRange {
@@ -42,18 +44,11 @@ export function OptionalNumberSetting({
   /** Further choices shown only while the setting is on. */
   children?: ReactNode
 }) {
-  const explanationId = useId()
   const headingId = useId()
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{heading}</h2>
-      <Checkbox className="checkbox" isSelected={isOn} onChange={onToggle} aria-describedby={explanationId}>
-        <span className="box" aria-hidden="true" />
-        {switchLabel}
-      </Checkbox>
-      <p id={explanationId} className="field-hint">
-        {explanation}
-      </p>
+      <DescribedCheckbox isSelected={isOn} onChange={onToggle} label={switchLabel} description={explanation} />
       {isOn && (
         <>
           <NumberField

@@ -1,7 +1,7 @@
-import { useId } from 'react'
-import { Checkbox, FieldError, Input, Label, Text, TextField } from 'react-aria-components'
+import { FieldError, Input, Label, Text, TextField } from 'react-aria-components'
 
 import type { ApiProblem } from '../../api/problem'
+import { DescribedCheckbox } from '../../components/DescribedCheckbox'
 import { TimeZoneField } from '../../components/TimeZoneField'
 import { CONSENT } from './consent'
 
@@ -27,16 +27,9 @@ function ConsentCheckbox({
   detail: string
   errorMessage?: string
 }) {
-  const detailId = useId()
   return (
     <div className="field">
-      <Checkbox className="checkbox" isSelected={isSelected} onChange={onChange} aria-describedby={detailId}>
-        <span className="box" aria-hidden="true" />
-        {label}
-      </Checkbox>
-      <p id={detailId} className="field-hint">
-        {detail}
-      </p>
+      <DescribedCheckbox isSelected={isSelected} onChange={onChange} label={label} description={detail} />
       {errorMessage && <p className="field-error">{errorMessage}</p>}
     </div>
   )
