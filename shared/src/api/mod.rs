@@ -109,28 +109,29 @@ async fn audit_with(
     Ok(())
 }
 
-/// The resources, each its own router (and, on AWS, its own Lambda).
-pub fn resource_routers() -> Vec<(&'static str, Router<AppState>)> {
-    vec![
-        ("me", me::router()),
-        ("clients", clients::router()),
-        ("sessions", sessions::router()),
-        ("follow-ups", follow_ups::router()),
-        ("commitments", commitments::router()),
-        ("templates", templates::router()),
-    ]
+/// Every authenticated resource, as served and as documented: one list, so
+/// the document and the servers cannot disagree on which resources exist.
+type ResourceRoutes = (fn() -> Router<AppState>, fn() -> OpenApiRouter<AppState>);
+const RESOURCES: [ResourceRoutes; 6] = [
+    (me::router, me::documented_router),
+    (clients::router, clients::documented_router),
+    (sessions::router, sessions::documented_router),
+    (follow_ups::router, follow_ups::documented_router),
+    (commitments::router, commitments::documented_router),
+    (templates::router, templates::documented_router),
+];
+
+/// Every authenticated resource's routes (the local server serves them all).
+pub fn resource_routers() -> Vec<Router<AppState>> {
+    RESOURCES.iter().map(|(router, _)| router()).collect()
 }
 
 /// [`resource_routers`] with their OpenAPI path items, for the document.
 fn documented_resource_routers() -> Vec<OpenApiRouter<AppState>> {
-    vec![
-        me::documented_router(),
-        clients::documented_router(),
-        sessions::documented_router(),
-        follow_ups::documented_router(),
-        commitments::documented_router(),
-        templates::documented_router(),
-    ]
+    RESOURCES
+        .iter()
+        .map(|(_, documented)| documented())
+        .collect()
 }
 
 /// What needs no bearer token: the health checks, the OpenAPI document, the
@@ -185,11 +186,7 @@ pub fn router(state: AppState, web: Option<&WebApp>) -> Router {
         Some(web) => public_api_routes(openapi::router()).merge(web.routes()),
         None => public_routes(),
     };
-    build_router(
-        state,
-        resource_routers().into_iter().map(|(_, r)| r).collect(),
-        public,
-    )
+    build_router(state, resource_routers(), public)
 }
 
 /// What each API Lambda serves: one function per binary, so that each links

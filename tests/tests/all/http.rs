@@ -337,7 +337,7 @@ async fn an_unreadable_request_head_is_problem_json_with_a_request_id() {
 async fn a_panicking_handler_answers_500_problem_json_and_the_api_keeps_serving() {
     let app = app().await;
     let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let mut resources: Vec<_> = resource_routers().into_iter().map(|(_, r)| r).collect();
+    let mut resources: Vec<_> = resource_routers();
     let me = resources.remove(0);
     resources.push(me.route(
         "/v1/boom",
@@ -380,11 +380,7 @@ async fn an_unreachable_database_answers_503_without_its_error_text() {
     let mut state = app.runtime.app_state();
     // Nothing listens on port 9: every checkout fails with a connect error.
     state.db = store::connect("postgres://postgres@127.0.0.1:9/nowhere", 1).unwrap();
-    let router = build_router(
-        state,
-        resource_routers().into_iter().map(|(_, r)| r).collect(),
-        public_routes(),
-    );
+    let router = build_router(state, resource_routers(), public_routes());
     let response = router
         .oneshot(
             axum::http::Request::get("/v1/clients")
@@ -456,7 +452,7 @@ async fn a_request_that_runs_too_long_answers_503_problem_json() {
     let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
     let mut state = app.runtime.app_state();
     state.http.request_timeout = Duration::from_millis(200);
-    let mut resources: Vec<_> = resource_routers().into_iter().map(|(_, r)| r).collect();
+    let mut resources: Vec<_> = resource_routers();
     let me = resources.remove(0);
     resources.push(me.route(
         "/v1/slow",
@@ -493,11 +489,7 @@ async fn a_request_that_runs_too_long_answers_503_problem_json() {
 async fn every_operation_in_the_openapi_document_is_routed() {
     let app = app().await;
     let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let router = build_router(
-        app.runtime.app_state(),
-        resource_routers().into_iter().map(|(_, r)| r).collect(),
-        public_routes(),
-    );
+    let router = build_router(app.runtime.app_state(), resource_routers(), public_routes());
     let document = serde_json::to_value(flowcoach_core::api::openapi::document()).unwrap();
     let id = uuid::Uuid::now_v7().to_string();
     let mut checked = 0;
