@@ -108,8 +108,8 @@ build_functions() {
   mkdir -p "$lambda_dir"
   # One cargo invocation per feature set: one dependency graph, one link step each.
   # The functions without the model are built for size (profile `lambda`,
-  # opt-level "s"); the embed stage keeps `release` for the encoder (ADR 18).
-  # Both are linked alike (cargo_lambda_build, scripts/lib.sh; ADR 19).
+  # opt-level "z"); the embed stage keeps `release` for the encoder (ADR 18,
+  # 19). Both are linked alike (cargo_lambda_build, scripts/lib.sh).
   if [ "${#lean_args[@]}" -gt 0 ]; then
     cargo_lambda_build --profile lambda "$arch_flag" --output-format zip --lambda-dir "$lambda_dir" \
       --package "$PACKAGE" --no-default-features "${lean_args[@]}"

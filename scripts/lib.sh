@@ -25,13 +25,12 @@ phase() {
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # cargo lambda build ARGS...: how every Lambda binary is built (the functions
-# and the cold-start baseline alike).
-# - Linked as a position-dependent executable (-no-pie): the loader applies no
-#   relocations at a cold start (55,000 in api-follow-ups, a 1.4 MB table
-#   written page by page before main) and the zip carries no relocation table.
-#   The code stays position-independent: only the link changes, so crates
-#   that also build a cdylib (crc-fast) still link.
-# docs/decisions/0019-sdk-http-client-and-lambda-link.md
+# and the cold-start baseline alike): linked as a position-dependent
+# executable (-no-pie), so the loader applies no relocations at a cold start
+# (55,000 in api-follow-ups, a 1.4 MB table written page by page before main)
+# and the zip carries no relocation table. The code stays position-independent:
+# only the link changes, so crates that also build a cdylib (crc-fast) still
+# link. docs/decisions/0019-sdk-http-client-and-lambda-link.md
 cargo_lambda_build() {
   CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=-no-pie" \
     CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=-no-pie" \
