@@ -337,7 +337,7 @@ async fn an_unreadable_request_head_is_problem_json_with_a_request_id() {
 async fn a_panicking_handler_answers_500_problem_json_and_the_api_keeps_serving() {
     let app = app().await;
     let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
-    let mut resources: Vec<_> = resource_routers();
+    let mut resources = resource_routers();
     let me = resources.remove(0);
     resources.push(me.route(
         "/v1/boom",
@@ -452,7 +452,7 @@ async fn a_request_that_runs_too_long_answers_503_problem_json() {
     let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
     let mut state = app.runtime.app_state();
     state.http.request_timeout = Duration::from_millis(200);
-    let mut resources: Vec<_> = resource_routers();
+    let mut resources = resource_routers();
     let me = resources.remove(0);
     resources.push(me.route(
         "/v1/slow",

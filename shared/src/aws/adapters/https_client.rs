@@ -14,7 +14,7 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -39,7 +39,7 @@ type BoxError = Box<dyn Error + Send + Sync>;
 /// distinct pair of timeouts, made once and shared by every client of the
 /// process that asks for the same.
 pub struct HttpsClient {
-    tls: Arc<rustls::ClientConfig>,
+    tls: rustls::ClientConfig,
     connectors: Mutex<HashMap<Timeouts, SharedHttpConnector>>,
 }
 
@@ -58,13 +58,11 @@ impl HttpsClient {
     /// Trusting what `tls` trusts (a test's own authority).
     pub fn with_tls(tls: rustls::ClientConfig) -> Self {
         Self {
-            tls: Arc::new(tls),
+            tls,
             connectors: Mutex::new(HashMap::new()),
         }
     }
-}
 
-impl HttpsClient {
     fn connector_for(&self, timeouts: Timeouts) -> SharedHttpConnector {
         // The map only ever grows by whole entries: a panic elsewhere cannot leave it half-written.
         let mut connectors = self
@@ -108,7 +106,6 @@ impl HttpClient for HttpsClient {
 }
 
 /// One pooled hyper client with its timeouts.
-#[derive(Clone)]
 struct Connector {
     client: Client<ConnectWithin<HttpsConnector<TcpConnector>>, SdkBody>,
     read_timeout: Option<Duration>,
@@ -123,13 +120,13 @@ impl fmt::Debug for Connector {
 }
 
 impl Connector {
-    fn new(tls: &Arc<rustls::ClientConfig>, timeouts: Timeouts) -> Self {
+    fn new(tls: &rustls::ClientConfig, timeouts: Timeouts) -> Self {
         let mut tcp = TcpConnector::new();
         // The scheme is the TLS layer's to check: an emulator is plain HTTP.
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         let https = HttpsConnectorBuilder::new()
-            .with_tls_config(tls.as_ref().clone())
+            .with_tls_config(tls.clone())
             .https_or_http()
             .enable_http1()
             .wrap_connector(tcp);
@@ -263,6 +260,8 @@ fn find<'a, E: Error + 'static>(error: &'a (dyn Error + 'static)) -> Option<&'a 
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use http_body_util::BodyExt;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
