@@ -50,6 +50,9 @@ pub struct LabelledSession {
     pub retracted_commitments: Vec<LabelledCommitment>,
     #[serde(default)]
     pub risk_flags: Vec<LabelledRisk>,
+    /// The themes a coach would name for the session.
+    #[serde(default)]
+    pub themes: Vec<String>,
     /// Phrases (or objects with a `quote`) that must not be flagged.
     #[serde(default)]
     pub risk_false_positives: Vec<serde_json::Value>,
@@ -282,6 +285,80 @@ pub struct SessionScore {
     pub flags_without_risk: usize,
     pub missed_risks: Vec<String>,
     pub extra_risks: Vec<String>,
+    pub themes: ThemeScore,
+    /// Predicted themes no label shares a word stem with.
+    pub unmatched_themes: Vec<String>,
+    /// The analysis's overview, for reading the prose.
+    pub overview: String,
+}
+
+/// Themes against the labelled ones, by shared word stems: how many of the
+/// predicted themes a label recognises, and how many labels were named.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThemeScore {
+    pub predicted: usize,
+    pub predicted_matched: usize,
+    pub labelled: usize,
+    pub labelled_matched: usize,
+}
+
+impl ThemeScore {
+    pub fn precision(&self) -> f64 {
+        ratio(self.predicted_matched, self.predicted)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.labelled_matched, self.labelled)
+    }
+
+    fn add(&mut self, other: ThemeScore) {
+        self.predicted += other.predicted;
+        self.predicted_matched += other.predicted_matched;
+        self.labelled += other.labelled;
+        self.labelled_matched += other.labelled_matched;
+    }
+}
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Stems of a theme's content words: the first five letters, so
+/// "delegating" and "delegation" meet.
+fn theme_stems(theme: &str) -> BTreeSet<String> {
+    content_words(theme)
+        .into_iter()
+        .map(|word| word.chars().take(5).collect())
+        .collect()
+}
+
+fn score_themes(labelled: &[String], predicted: &[String]) -> (ThemeScore, Vec<String>) {
+    if labelled.is_empty() {
+        return (ThemeScore::default(), Vec::new());
+    }
+    let labelled: Vec<BTreeSet<String>> = labelled.iter().map(|t| theme_stems(t)).collect();
+    let predicted_stems: Vec<BTreeSet<String>> = predicted.iter().map(|t| theme_stems(t)).collect();
+    let meets = |a: &BTreeSet<String>, b: &BTreeSet<String>| !a.is_disjoint(b);
+    let unmatched: Vec<String> = predicted
+        .iter()
+        .zip(&predicted_stems)
+        .filter(|(_, p)| !labelled.iter().any(|l| meets(p, l)))
+        .map(|(theme, _)| theme.clone())
+        .collect();
+    let score = ThemeScore {
+        predicted: predicted.len(),
+        predicted_matched: predicted.len() - unmatched.len(),
+        labelled: labelled.len(),
+        labelled_matched: labelled
+            .iter()
+            .filter(|l| predicted_stems.iter().any(|p| meets(p, l)))
+            .count(),
+    };
+    (score, unmatched)
 }
 
 pub fn score_session(session: &LabelledSession, analysis: &Analysis) -> SessionScore {
@@ -374,12 +451,20 @@ pub fn score_session(session: &LabelledSession, analysis: &Analysis) -> SessionS
     if session.risk_flags.is_empty() {
         score.flags_without_risk = analysis.risk_flags.len();
     }
-    for phrase in session.risk_false_positives.iter().filter_map(phrase_of) {
-        if analysis
-            .risk_flags
-            .iter()
-            .any(|f| quotes_overlap(&f.quote, &phrase))
-        {
+    (score.themes, score.unmatched_themes) = score_themes(&session.themes, &analysis.themes);
+    score.overview = analysis.overview.clone();
+    for look_alike in &session.risk_false_positives {
+        let Some(phrase) = phrase_of(look_alike) else {
+            continue;
+        };
+        // A look-alike is someone's words: only a flag on that person's
+        // words can be it (a client's real flag may echo the coach's
+        // safety question about it).
+        let speaker = look_alike.get("speaker").and_then(|v| v.as_str());
+        if analysis.risk_flags.iter().any(|f| {
+            speaker.is_none_or(|who| same_person(&f.speaker, who))
+                && quotes_overlap(&f.quote, &phrase)
+        }) {
             score.false_positives_flagged.push(phrase);
         }
     }
@@ -535,6 +620,12 @@ impl Report {
         total
     }
 
+    pub fn themes(&self) -> ThemeScore {
+        let mut total = ThemeScore::default();
+        self.sessions.iter().for_each(|s| total.add(s.themes));
+        total
+    }
+
     pub fn due_accuracy(&self) -> f64 {
         let matched = self.commitments().true_positives;
         if matched == 0 {
@@ -603,6 +694,13 @@ impl Report {
             for extra in &s.extra_risks {
                 out.push_str(&format!("    extra risk:  {extra}\n"));
             }
+            for look_alike in &s.false_positives_flagged {
+                out.push_str(&format!("    look-alike flagged: {look_alike}\n"));
+            }
+            out.push_str(&format!("    overview: {}\n", s.overview));
+            for theme in &s.unmatched_themes {
+                out.push_str(&format!("    theme no label names: {theme}\n"));
+            }
         }
         out
     }
@@ -625,6 +723,13 @@ impl fmt::Display for Report {
             "risks: precision {:.2} recall {:.2}",
             r.precision(),
             r.recall()
+        )?;
+        let themes = self.themes();
+        writeln!(
+            f,
+            "themes: {:.2} of those named are labelled, {:.2} of the labelled are named",
+            themes.precision(),
+            themes.recall()
         )?;
         write!(
             f,

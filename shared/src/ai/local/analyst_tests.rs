@@ -192,7 +192,7 @@ fn each_members_draft_holds_only_the_promises_made_to_them() {
     assert!(thursday_call(&ines_body), "{ines_body}");
     assert!(!thursday_call(&tomas_body) && !thursday_call(&wren_body));
 
-    let forward = |body: &str| body.to_lowercase().contains("forward it");
+    let forward = |body: &str| body.to_lowercase().contains("forward the template");
     assert!(forward(&tomas_body), "{tomas_body}");
     assert!(!forward(&ines_body) && !forward(&wren_body));
 

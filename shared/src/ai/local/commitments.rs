@@ -11,6 +11,7 @@ use regex::Regex;
 
 use crate::ai::analyst::{AnalysisRequest, Commitment};
 
+use super::antecedents::{resolve_pronoun_object, Earlier, LOOKBACK_SENTENCES};
 use super::due_dates::{recurrence, resolve_due};
 use super::participants::{Person, Roster};
 use super::phrasing::{action_phrase, base_form, base_from_past, Voice};
@@ -84,14 +85,14 @@ static NOT_A_PLEDGE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// the conversation itself ("I'll give you an example") rather than pledges.
 static NOT_AN_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"^(?:not|never|probably|maybe|perhaps|possibly|hopefully|be|see|feel|need|freeze|forget|fail|panic|cry|die|lose|hate|love|like|regret|end up|wonder|think|guess|bet|wait and see|(?:survive|manage|cope)(?:\s*[.,!]|\s*$)|live with|miss|remember|admit|say (?:this|that|it|so|something)\b|keep (?:thinking|saying)|tell you what|give you an example|explain|put it this way|stop there|leave it there|be quick|keep it (?:brief|short)|share my screen|read (?:it|this|that) out|go(?:\s+(?:first|now|then|too|next))?)\b",
+        r"^(?:not|never|probably|maybe|perhaps|possibly|hopefully|be|see|feel|need|freeze|forget|fail|panic|cry|die|lose|hate|love|like|regret|end up|wonder|think|guess|bet|wait and see|(?:survive|manage|cope)(?:\s*[.,!]|\s*$)|live with|miss|remember|admit|say (?:this|that|it|so|something)\b|keep (?:thinking|saying)|tell you what|give you an example|explain|put it this way|stop there|leave it there|be quick|keep it (?:brief|short)|share my screen|read (?:it|this|that) out|go(?:\s+(?:first|now|then|too|next))?\s*(?:[.,!?]|$)|stop\s+you|slow\s+(?:us|things|this|it)\s+down|tell\s+you\s+(?:that|this|what|now)|hold\s+you\s+to|believe|enjoy|get\s+there|keep\s+going|be\s+fine|be\s+okay|eat\s+my\s+hat|take\s+your\s+point|let\s+you\s+go|leave\s+you\s+(?:to\s+it|with\s+that))\b",
     )
 });
 /// "have" is only an action with a concrete object ("have the conversation",
 /// "have it done"), not a routine ("have dinner at six").
 static HAVE_AS_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"^have\s+(?:(?:a|an|the|that|this|my|our|one|another)\s+(?:\w+\s+)?(?:conversation|chat|talk|word|call|meeting|look|discussion|draft|plan|version)\b|(?:it|that|this|them|the\s+\w+(?:\s+\w+)?)\s+(?:done|ready|finished|sent|written|drafted|booked|signed)\b)",
+        r"^have\s+(?:(?:a|an|the|that|this|my|our|one|another)\s+(?:\w+\s+)?(?:conversation|chat|talk|word|call|meeting|look|discussion|draft|plan|version)\b|(?:it|that|this|them|the|my|our|your|a|an)\b[^.?!,;]{0,60}?\s(?:done|ready|finished|sent|written|drafted|booked|signed|sorted|to\s+(?:the|my|your|his|her|their)\s+\w+|in\s+(?:your|the|his|her|their)\s+(?:inbox|hands|pigeonhole)|on\s+(?:your|the|his|her)\s+desk)\b|[^.?!,;]{1,60}?\binstead\s+of\b|a\s+proper\s+(?:meal|plate|lunch|breakfast|dinner|break)\b)",
     )
 });
 /// "try it", "give it a go": acceptance words, only meaningful after a
@@ -113,7 +114,7 @@ const STATE_VERBS: &[&str] = &[
 /// Deferrals that leave the pledge open-ended.
 static DEFERRAL: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"\b(?:once the dust settles|at some point|some ?day|one day|eventually|when I get (?:a|the) chance|when I get round to it|when I can|if I can|if I have time|if there's time|sometime)\b",
+        r"\b(?:once the dust settles|at some point|some ?day|one day|one of these days|who knows|eventually|when I get (?:a|the) chance|when I get round to it|when I can|if I can|if I have time|if there's time|sometime)\b",
     )
 });
 /// Where a further pledge starts a new clause: "…, and I'll …", "; I'm
@@ -186,6 +187,8 @@ pub(crate) fn extract_commitments(request: &AnalysisRequest, roster: &Roster) ->
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut pending: Option<Suggestion> = None;
     let mut turns_by_speaker: std::collections::BTreeMap<String, usize> = Default::default();
+    // Every sentence said so far, for what a pledge's "it" points back to.
+    let mut said: Vec<Earlier<'_>> = Vec::new();
 
     for (index, utterance) in request.utterances.iter().enumerate() {
         let person = roster.person(utterance);
@@ -246,10 +249,27 @@ pub(crate) fn extract_commitments(request: &AnalysisRequest, roster: &Roster) ->
             if person.is_coach {
                 if let Some(suggestion) = detect_suggestion(sentence, index, request.held_on) {
                     pending = Some(suggestion);
+                    said.push(Earlier {
+                        speaker: &utterance.speaker,
+                        text: sentence,
+                    });
                     continue;
                 }
             }
-            for found in detect_pledges(sentence, &person, roster, request.held_on) {
+            let earlier = &said[said.len().saturating_sub(LOOKBACK_SENTENCES)..];
+            let context = PledgeContext {
+                person: &person,
+                speaker: &utterance.speaker,
+                roster,
+                held_on: request.held_on,
+                earlier,
+            };
+            let pledges = detect_pledges(sentence, &context);
+            said.push(Earlier {
+                speaker: &utterance.speaker,
+                text: sentence,
+            });
+            for found in pledges {
                 if accepted_suggestion && found.pronoun_object {
                     continue;
                 }
@@ -288,21 +308,26 @@ struct Pledge {
     pronoun_object: bool,
 }
 
+/// Who is speaking and what was said before: what a pledge is read against.
+struct PledgeContext<'a> {
+    person: &'a Person,
+    /// The transcript's label for the person, as [`Earlier::speaker`] has it.
+    speaker: &'a str,
+    roster: &'a Roster,
+    held_on: chrono::NaiveDate,
+    earlier: &'a [Earlier<'a>],
+}
+
 /// The pledges in one sentence: one per clause, so "I'll pull the figures
 /// tomorrow and I'll send you a draft by Friday" gives two, each with its day.
-fn detect_pledges(
-    sentence: &str,
-    person: &Person,
-    roster: &Roster,
-    held_on: chrono::NaiveDate,
-) -> Vec<Pledge> {
+fn detect_pledges(sentence: &str, context: &PledgeContext<'_>) -> Vec<Pledge> {
     if is_question(sentence) {
         return Vec::new();
     }
     clause_spans(sentence)
         .into_iter()
         .filter_map(|clause| {
-            triggers_by_position(&sentence[clause.clone()], person.is_coach)
+            triggers_by_position(&sentence[clause.clone()], context.person.is_coach)
                 .into_iter()
                 .find_map(|(trigger, start, action_start)| {
                     let found = TriggerAt {
@@ -310,7 +335,7 @@ fn detect_pledges(
                         start: clause.start + start,
                         action_start: clause.start + action_start,
                     };
-                    pledge_at(sentence, clause.clone(), found, person, roster, held_on)
+                    pledge_at(sentence, clause.clone(), found, context)
                 })
         })
         .collect()
@@ -353,10 +378,9 @@ fn pledge_at(
     sentence: &str,
     clause: Range<usize>,
     trigger: TriggerAt,
-    person: &Person,
-    roster: &Roster,
-    held_on: chrono::NaiveDate,
+    context: &PledgeContext<'_>,
 ) -> Option<Pledge> {
+    let (person, roster, held_on) = (context.person, context.roster, context.held_on);
     // The whole sentence before the trigger counts: "If I get time I'll do
     // X and I'll do Y" is hypothetical in both clauses.
     if NOT_A_PLEDGE_PREFIX.is_match(&sentence[..trigger.start]) {
@@ -389,9 +413,19 @@ fn pledge_at(
             None => raw_action.to_string(),
         },
     };
-    if !is_an_action(&raw_action) || DEFERRAL.is_match(&raw_action) {
+    // "One of these days I'll …" defers as surely as "… at some point".
+    if !is_an_action(&raw_action) || DEFERRAL.is_match(&sentence[clause.clone()]) {
         return None;
     }
+    let pronoun_object = PRONOUN_OBJECT.is_match(&raw_action);
+    // "I'll send it over tonight" says what only the turns before say.
+    let resolved = resolve_pronoun_object(&raw_action, context.speaker, context.earlier);
+    // "I'll do it." with nothing to say what "it" is, and no day, is
+    // agreement, not a commitment anyone could follow up.
+    if resolved.is_none() && due.is_none() && is_bare_pronoun_action(&raw_action) {
+        return None;
+    }
+    let raw_action = resolved.unwrap_or(raw_action);
     let voice = voice_for(person, roster);
     let action = action_phrase(&raw_action, voice);
     if action.split_whitespace().count() < 2 {
@@ -399,11 +433,43 @@ fn pledge_at(
     }
     Some(Pledge {
         clause,
-        pronoun_object: PRONOUN_OBJECT.is_match(&raw_action),
+        pronoun_object,
         action,
         due,
     })
 }
+
+/// "do it", "keep it", "defend that": a verb and a pronoun, nothing more
+/// (adverbs and fillers aside).
+fn is_bare_pronoun_action(raw_action: &str) -> bool {
+    let words: Vec<String> = raw_action
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let start = words
+        .iter()
+        .position(|w| !BARE_FILLERS.contains(&w.as_str()))
+        .unwrap_or(words.len());
+    match &words[start..] {
+        [_verb, rest @ ..] => {
+            let pronoun_at = rest
+                .iter()
+                .position(|w| matches!(w.as_str(), "it" | "that" | "this" | "them"));
+            pronoun_at.is_some_and(|at| {
+                rest.iter()
+                    .enumerate()
+                    .all(|(i, w)| i == at || BARE_FILLERS.contains(&w.as_str()))
+            })
+        }
+        [] => false,
+    }
+}
+
+/// Words that add nothing to "do it": "do it then", "actually keep it".
+const BARE_FILLERS: &[&str] = &[
+    "then", "now", "again", "really", "actually", "just", "too", "anyway", "properly", "honestly",
+];
 
 fn voice_for<'a>(person: &Person, roster: &'a Roster) -> Voice<'a> {
     if !person.is_coach {
@@ -545,6 +611,31 @@ mod tests {
     fn extract(lines: &[(&str, &str)]) -> Vec<Commitment> {
         let request = one_to_one_request(lines);
         extract_commitments(&request, &Roster::from_request(&request))
+    }
+
+    #[test]
+    fn a_pronoun_object_is_resolved_from_the_turns_before() {
+        let found = extract(&[
+            (
+                "Coach",
+                "I've got a budget tracker spreadsheet a lot of people like.",
+            ),
+            ("Client", "Oh, yes please."),
+            ("Coach", "I'll email it to you this afternoon."),
+            (
+                "Coach",
+                "And you could take the overdue invoices to your accountant.",
+            ),
+            ("Client", "Right. I'll take them in on Friday."),
+        ]);
+        let texts: Vec<&str> = found.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Email the budget tracker spreadsheet to Casey",
+                "Take the overdue invoices in"
+            ]
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! - insights and coach observations from speech and coaching metrics;
 //! - one follow-up per client from their template, rendered in the sandbox.
 
+mod antecedents;
 mod commitments;
 pub mod due_dates;
 mod follow_up;
@@ -79,7 +80,7 @@ impl LocalAnalyst {
         let readings =
             insights::read_clients(request, &roster, &sentences, &commitments, &risk_flags);
         let overview =
-            overview::write_overview(request, &roster, &sentences, &commitments, &risk_flags);
+            overview::write_overview(request, &roster, &themes, &commitments, &risk_flags);
         let coach_observations = observations::coach_observations(request, &roster, &metrics);
 
         let highlights: Vec<(uuid::Uuid, Vec<String>)> = readings

@@ -43,7 +43,9 @@ static LEFTOVER_TIME_WORDS: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"\s*\b(?:first thing|right away|straight away)\b"));
 /// Words left hanging once a due phrase is gone ("from tonight" → "from").
 static DANGLING_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r"(?:\s+(?:from|by|on|at|before|until|till|starting|as of|the|this|next|and))+\s*$")
+    pattern(
+        r"(?:\s+(?:from|by|on|at|before|until|till|starting|as of|the|this|next|and|every|each))+\s*$",
+    )
 });
 static LEADING_ADVERBS: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
@@ -75,7 +77,8 @@ pub(crate) fn action_phrase(raw: &str, voice: Voice<'_>) -> String {
 }
 
 /// Removes "by Friday", "tonight", "end of the month"… but keeps a weekday
-/// used as a possessive ("before Thursday's review"), which names a thing.
+/// used as a possessive ("before Thursday's review"), which names a thing,
+/// and one that repeats ("every Monday").
 fn remove_due_phrases(text: &str) -> String {
     let mut text = text.to_string();
     for regex in due_phrase_patterns() {
@@ -84,6 +87,11 @@ fn remove_due_phrases(text: &str) -> String {
         for found in regex.find_iter(&text) {
             let rest = &text[found.end()..];
             if rest.starts_with('\'') || rest.starts_with('’') {
+                continue;
+            }
+            // "every Monday morning" says how often, which the action keeps.
+            let before = text[..found.start()].trim_end().to_lowercase();
+            if before.ends_with("every") || before.ends_with("each") {
                 continue;
             }
             kept.push_str(&text[last..found.start()]);
@@ -225,6 +233,10 @@ mod tests {
 
     #[test]
     fn cleans_actions() {
+        assert_eq!(
+            action_phrase("swim every Thursday evening before work.", Voice::Client),
+            "Swim every Thursday evening before work"
+        );
         assert_eq!(
             action_phrase("ring the landlord today, right after this.", Voice::Client),
             "Ring the landlord"

@@ -20,15 +20,19 @@ pub(crate) trait Retractable {
     fn is_retracted(&self) -> bool;
 }
 
-/// Unmistakable withdrawals.
+/// Unmistakable withdrawals: a verb of withdrawing said as an instruction
+/// about what was just said ("scrap that", "forget the hill", "bin the
+/// idea"), a change of mind, or a negated intention after "actually"/"no".
 static EXPLICIT_RETRACTION: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"\b(?:scratch that|strike that|forget (?:what I (?:just )?said|that|about|I said|the|my)\b|ignore (?:what I (?:just )?said|that)|never ?mind|on second thoughts?|I take (?:that|it) back|I(?:'ve| have)? changed my mind|change of plans?|let(?:'s| us) (?:drop|skip|scrap|forget|park|shelve)|cancel that|(?:actually|no|wait)[,.]?\s+(?:no[,.]?\s+)?I (?:won't|will not|'m not going to|am not going to|don't think I(?:'ll| will)|shouldn't)|I won't (?:do|bother with) (?:that|it)|(?:won't|not going to) [^.?!]*\bafter all)\b",
+        r"(?:^|[,.;:!?]\s*|\b(?:actually|no|nah|okay|ok|so|wait|hmm|right|yeah)[,.!]?\s+)(?:(?:no|actually|okay|ok)[,.!]?\s+)?(?:just\s+)?(?:scratch|strike|scrap|forget|ignore|cancel|drop|ditch|bin|nix|park|shelve|skip|undo)\s+\w|\bforget\s+(?:what\s+I\s+(?:just\s+)?said|I\s+said|about)\b|\bignore\s+what\s+I\s+(?:just\s+)?said\b|\bnever\s?mind\b|\bon\s+second\s+thoughts?\b|\b(?:take|taking|took)\s+(?:that|it|this)\s+back\b|\bI(?:'ve|\s+have)?\s+changed\s+my\s+mind\b|\bchange\s+of\s+plans?\b|\blet(?:'s|\s+us)\s+(?:drop|skip|scrap|forget|park|shelve|bin|ditch)\b|\b(?:actually|no|wait)[,.]?\s+(?:no[,.]?\s+)?I\s+(?:won't|will\s+not|'m\s+not\s+going\s+to|am\s+not\s+going\s+to|don't\s+think\s+I(?:'ll|\s+will)|shouldn't)\b|\bI\s+won't\s+(?:do|bother\s+with)\s+(?:that|it)\b|\b(?:won't|not\s+going\s+to)\s+[^.?!]*\bafter\s+all\b",
     )
 });
 /// "that"/"it" pointing back at what was just said.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r"\b(?:scratch|strike|forget|cancel|do|take|mind|drop|skip)\s+(?:that|it|this)\b")
+    pattern(
+        r"\b(?:scratch|strike|scrap|forget|cancel|do|take|mind|drop|skip|ditch|bin|ignore|undo)\s+(?:that|it|this)\b",
+    )
 });
 /// A plain "I won't …" / "I'm not going to …": a retraction only when it
 /// names an earlier commitment's content.
@@ -42,7 +46,7 @@ static NEGATED_INTENTION: LazyLock<Regex> = LazyLock::new(|| {
 const RETRACTION_WORDS: &[&str] = &[
     "scratch", "strike", "forget", "said", "mind", "second", "thoughts", "changed", "change",
     "plan", "plans", "drop", "skip", "scrap", "park", "shelve", "cancel", "after", "bother",
-    "idea", "instead", "yet",
+    "idea", "instead", "yet", "ditch", "bin", "nix", "undo", "ignore", "back", "take", "now",
 ];
 
 /// An anaphoric retraction ("scratch that") reaches back this many of the
@@ -148,6 +152,23 @@ mod tests {
             turn,
             content: content_set(text),
         }
+    }
+
+    #[test]
+    fn withdrawing_verbs_said_as_an_instruction_retract() {
+        let candidates = vec![
+            fake("A", 1, "repaint the shed on Saturday"),
+            fake("A", 2, "phone the bank about the loan"),
+        ];
+        let find = |s: &str| find_retracted(s, "A", 3, &candidates);
+        assert_eq!(find("Ditch the shed, it can wait."), vec![0]);
+        assert_eq!(find("Forget sheds, honestly."), Vec::<usize>::new());
+        assert_eq!(find("Hmm, no, bin that."), vec![1]);
+        assert_eq!(find("Okay, I take it back."), vec![1]);
+        assert_eq!(find("No. Scrap that, the loan can wait."), vec![1]);
+        // The same verbs as the plan itself, or about someone else's plan, are not a withdrawal.
+        assert!(find("They had to cancel the match.").is_empty());
+        assert!(find("I'll drop the kids at school first.").is_empty());
     }
 
     #[test]

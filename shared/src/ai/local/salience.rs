@@ -53,9 +53,7 @@ const FREQUENCY_CAP: f64 = 6.0;
 #[derive(Debug, Clone)]
 pub(crate) struct ScoredSentence {
     pub order: usize,
-    pub first_name: String,
     pub client_id: Option<Uuid>,
-    pub is_coach: bool,
     /// Annotations and fillers removed.
     pub text: String,
     pub score: f64,
@@ -130,9 +128,7 @@ pub(crate) fn scored_sentences(request: &AnalysisRequest, roster: &Roster) -> Ve
             }
             scored.push(ScoredSentence {
                 order,
-                first_name: person.first_name.clone(),
                 client_id: person.client_id,
-                is_coach: person.is_coach,
                 text,
                 score,
             });

@@ -385,10 +385,51 @@ fn is_theme_word(word: &str, proper: &BTreeSet<String>) -> bool {
     is_content_word(word) && !proper.contains(word) && !GENERIC_VERBS.contains(&word)
 }
 
-/// Adjacent content-word pairs said at least twice, most frequent first.
+/// Where a phrase was said: its weighted count and the turns it came up in.
+#[derive(Default)]
+struct Mentions {
+    weight: f64,
+    turns: BTreeSet<usize>,
+}
+
+impl Mentions {
+    fn add(&mut self, turn: usize, weight: f64) {
+        self.weight += weight;
+        self.turns.insert(turn);
+    }
+
+    /// A theme comes back over the session; a thing mentioned in passing
+    /// ("the paper clip", twice in one exchange) stays in one stretch of it.
+    fn recurs(&self) -> bool {
+        let spread = match (self.turns.first(), self.turns.last()) {
+            (Some(first), Some(last)) => last - first,
+            _ => 0,
+        };
+        self.weight >= 2.0
+            && (self.turns.len() >= MIN_TURNS_FOR_THEME
+                || (self.turns.len() >= 2 && spread >= MIN_THEME_SPREAD))
+    }
+}
+
+/// A phrase said in this many turns recurs wherever they are…
+const MIN_TURNS_FOR_THEME: usize = 3;
+/// …and one said in two turns only when this many turns apart.
+const MIN_THEME_SPREAD: usize = 6;
+
+fn ranked(counts: BTreeMap<String, Mentions>) -> Vec<String> {
+    let mut ranked: Vec<(String, f64)> = counts
+        .into_iter()
+        .filter(|(_, mentions)| mentions.recurs())
+        .map(|(phrase, mentions)| (phrase, mentions.weight))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.into_iter().map(|(phrase, _)| phrase).collect()
+}
+
+/// Adjacent content-word pairs that recur over the session, most frequent first.
 fn recurring_bigrams(texts: &[WeightedText<'_>], proper: &BTreeSet<String>) -> Vec<String> {
-    let mut counts: BTreeMap<String, f64> = BTreeMap::new();
-    for piece in texts {
+    let mut counts: BTreeMap<String, Mentions> = BTreeMap::new();
+    for (turn, piece) in texts.iter().enumerate() {
         let text = without_annotations(piece.text);
         for span in sentence_spans(&text) {
             let tokens: Vec<String> = words(&text[span])
@@ -397,30 +438,27 @@ fn recurring_bigrams(texts: &[WeightedText<'_>], proper: &BTreeSet<String>) -> V
                 .collect();
             for pair in tokens.windows(2) {
                 if pair.iter().all(|w| is_theme_word(w, proper)) && pair[0] != pair[1] {
-                    *counts
+                    counts
                         .entry(format!("{} {}", pair[0], pair[1]))
-                        .or_default() += piece.weight;
+                        .or_default()
+                        .add(turn, piece.weight);
                 }
             }
         }
     }
-    let mut ranked: Vec<(String, f64)> = counts.into_iter().filter(|(_, c)| *c >= 2.0).collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.into_iter().map(|(phrase, _)| phrase).collect()
+    ranked(counts)
 }
 
 fn frequent_words(texts: &[WeightedText<'_>], proper: &BTreeSet<String>) -> Vec<String> {
-    let mut counts: BTreeMap<String, f64> = BTreeMap::new();
-    for piece in texts {
+    let mut counts: BTreeMap<String, Mentions> = BTreeMap::new();
+    for (turn, piece) in texts.iter().enumerate() {
         for word in content_words(&without_annotations(piece.text)) {
             if is_theme_word(&word, proper) {
-                *counts.entry(word).or_default() += piece.weight;
+                counts.entry(word).or_default().add(turn, piece.weight);
             }
         }
     }
-    let mut ranked: Vec<(String, f64)> = counts.into_iter().filter(|(_, c)| *c >= 2.0).collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.into_iter().map(|(word, _)| word).collect()
+    ranked(counts)
 }
 
 #[cfg(test)]
@@ -438,6 +476,14 @@ mod tests {
                 text: "I never delegate. I should delegate the budget work to Marguerite, but I feel like I need to say no to more things too. Saying no is hard.",
                 weight: 1.0,
             },
+            WeightedText {
+                text: "And the quarterly review is on Friday.",
+                weight: 1.0,
+            },
+            WeightedText {
+                text: "After the quarterly review I can breathe.",
+                weight: 1.0,
+            },
         ];
         let themes = extract_themes(&texts);
         assert!(themes.contains(&"sleep".to_string()), "{themes:?}");
@@ -451,5 +497,22 @@ mod tests {
             "{themes:?}"
         );
         assert!((3..=6).contains(&themes.len()), "{themes:?}");
+    }
+
+    #[test]
+    fn a_thing_mentioned_in_one_exchange_is_not_a_theme() {
+        let filler = "We talked about the team and the plan for the quarter.";
+        let mut lines = vec![
+            "Where did the spare door key go?",
+            "The spare door key was in the kitchen drawer, I think.",
+        ];
+        lines.extend([filler; 8]);
+        let texts: Vec<WeightedText<'_>> = lines
+            .iter()
+            .map(|text| WeightedText { text, weight: 1.0 })
+            .collect();
+        let themes = extract_themes(&texts);
+        assert!(!themes.iter().any(|t| t.contains("door key")), "{themes:?}");
+        assert!(themes.iter().any(|t| t.contains("quarter")), "{themes:?}");
     }
 }

@@ -55,6 +55,14 @@ static FOR_A_WHILE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// An everyday cause said right after a limb "went dead": pins and needles,
+/// not a stroke.
+static BENIGN_CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^\s*(?:\w+\s+){0,3}?(?:after|from|because\s+I\s+(?:was|had\s+been))\s+(?:sitting|kneeling|sleeping|lying|crouching|squatting|leaning)\b|^[^.?!]{0,40}\bpins\s+and\s+needles\b",
+    )
+});
+
 /// Negations that cancel a cue when they come just before it.
 const NEGATORS: &[&str] = &[
     "not", "never", "no", "nor", "without", "isn't", "aren't", "wasn't", "weren't", "don't",
@@ -69,6 +77,10 @@ pub(crate) fn mask_idioms(sentence: &str) -> String {
     IDIOMS
         .replace_all(sentence, |caps: &regex::Captures| " ".repeat(caps[0].len()))
         .into_owned()
+}
+
+pub(crate) fn names_a_benign_cause(after: &str) -> bool {
+    BENIGN_CAUSE.is_match(after)
 }
 
 pub(crate) fn hangs_on_trivial_condition(sentence: &str) -> bool {

@@ -147,6 +147,15 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Any,
             r"\b(?:thinking|thought|think)\s+(?:about|of)\s+(?:ending\s+(?:things|it)|not\s+being\s+(?:here|around|alive)|dying|driving\s+(?:into|off)|jumping)\b|\b(?:life|living)\s+(?:isn't|is\s+not|wasn't|doesn't\s+feel)\s+worth\s+(?:living|it)\b|\bwant\s+(?:it\s+all|everything)\s+to\s+(?:stop|end)\b|\b(?:hurting|harming|cutting|burning)\s+myself\s+again\b|\bstarted\s+(?:cutting|hurting\s+myself|self-harming)\b|\b(?:stockpiling|saving\s+up|hoarding)\s+(?:my\s+)?(?:pills|tablets|medication)\b|\blooked\s+up\s+(?:ways|how)\s+to\s+(?:die|do\s+it|end)\b|\b(?:everyone|they|my\s+\w+)\s+would\s+be\s+(?:fine|better|happier)\s+without\s+me\b|\b(?:go\s+to\s+sleep|fall\s+asleep)\s+and\s+(?:never|not)\s+wake\s+up\b",
         ),
+        // Putting affairs in order, said as a leaving: giving things away,
+        // "so nobody has to clear up after me", "when I'm gone".
+        cue(
+            SELF_HARM,
+            Urgent,
+            8,
+            Speaker,
+            r"\b(?:giving|given|gave)\s+(?:away\s+)?(?:my|all\s+my|most\s+of\s+my)\s+(?:things|stuff|belongings|possessions|books|records|clothes)\b[^.?!]{0,60}\b(?:after\s+me|I'm\s+gone|I\s+go|without\s+me|need\s+them)\b|\b(?:sort(?:ing|ed)?\s+out|decid(?:ing|ed)|work(?:ing|ed)\s+out)\s+who\s+gets\s+what\b|\b(?:nobody|no\s+one|no-one)\s+(?:is\s+|'s\s+)?(?:left\s+)?(?:has\s+to\s+|having\s+to\s+|to\s+)?(?:clear(?:ing)?|tidy(?:ing)?|sort(?:ing)?)\s+up\s+after\s+me\b|\bwhen\s+I'm\s+(?:gone|not\s+here|no\s+longer\s+here)\b|\b(?:written|wrote|writing)\s+(?:the\s+)?(?:letters|notes?)\s+(?:to|for)\s+(?:everyone|my\s+\w+)\b[^.?!]{0,30}\b(?:just\s+in\s+case|goodbye|after)\b",
+        ),
         // --- Thoughts or plans of hurting someone else.
         cue(
             HARM_TO_OTHERS,
@@ -175,6 +184,14 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             9,
             Speaker,
             r"\b(?:scared|afraid|frightened|worried)\s+(?:that\s+)?I\s+(?:might|will|could|would|'ll)\s+(?:really\s+)?(?:hurt|harm|hit|shake)\s+(?:him|her|them|the\s+baby|my\s+\w+|someone|somebody)\b|\b(?:scared|afraid|frightened)\s+of\s+what\s+I'?(?:ll|d|might)\s+do\s+to\s+(?:him|her|them|someone)\b|\b(?:keep|kept)\s+(?:picturing|imagining|thinking\s+about)\s+(?:hurting|killing|hitting|stabbing|strangling)\b|\bI\s+(?:want|wanted)\s+(?:him|her|them)\s+dead\b|\b(?:make|making)\s+(?:him|her|them)\s+pay\b|\b(?:could|might)\s+(?:really|seriously)\s+hurt\s+(?:someone|somebody|him|her)\b",
+        ),
+        // A weapon kept to hand or someone's home watched.
+        cue(
+            HARM_TO_OTHERS,
+            Urgent,
+            8,
+            Speaker,
+            r"\b(?:had|have|keep|kept|keeping|took|take|taking|carry|carrying|brought|bring|put)\s+(?:a|the|my)\s+(?:knife|blade|tyre\s+iron|tire\s+iron|crowbar|hammer|baseball\s+bat|bat|gun|machete|weapon)\s+(?:on|in|under|with)\s+(?:the|my|me)\b|\b(?:sat|sit|sitting|parked|park|parking|waited|waiting|waiting)\s+(?:in\s+the\s+car\s+)?outside\s+(?:his|her|their)\s+(?:house|flat|home|place|office)\b",
         ),
         // --- A child or vulnerable adult at risk; domestic abuse.
         cue(
@@ -264,6 +281,24 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Speaker,
             r"\b(?:lost|losing)\s+(?:the\s+)?(?:sight|vision)\s+in\s+(?:one|my\s+(?:left|right))\s+eye\b|\b(?:couldn't|could\s+not|can't)\s+(?:get\s+my\s+words\s+out|speak\s+properly|find\s+my\s+words)\b[^.?!]{0,30}\b(?:sudden|suddenly|out\s+of\s+nowhere|this\s+morning|last\s+night)|\bI\s+(?:had|have\s+had|had\s+a)\s+(?:a\s+)?(?:seizure|fit)\b|\bmy\s+lips\s+(?:went|turned|were)\s+blue\b|\b(?:so\s+)?(?:breathless|out\s+of\s+breath)\s+(?:I\s+)?(?:couldn't|could\s+not|can't)\s+(?:finish\s+a\s+sentence|talk|speak|get\s+up\s+the\s+stairs)\b",
         ),
+        // A limb or the speech suddenly not working: "my hand went dead",
+        // "my words came out jumbled".
+        cue(
+            MEDICAL_RED_FLAG,
+            Urgent,
+            9,
+            Speaker,
+            r"\bmy\s+(?:left\s+|right\s+)?(?:hand|arm|leg|foot|fingers|face|side)\s+(?:just\s+|suddenly\s+|completely\s+)?(?:went|goes|had\s+gone)\s+(?:completely\s+|totally\s+|all\s+)?(?:dead|numb|limp|floppy|useless|heavy)\b|\bmy\s+(?:words|speech)\s+(?:came|were\s+coming|kept\s+coming)\s+out\s+(?:all\s+)?(?:\w+\s+and\s+)?(?:wrong|jumbled|garbled|muddled|thick|mixed\s+up|scrambled|slurred|nonsense)\b",
+        ),
+        // A sudden head pain like a blow: the thunderclap headache in
+        // everyday words.
+        cue(
+            MEDICAL_RED_FLAG,
+            Urgent,
+            9,
+            Speaker,
+            r"\b(?:out\s+of\s+(?:nowhere|the\s+blue)|all\s+of\s+a\s+sudden|suddenly|without\s+warning)\b[^.?!]{0,90}\b(?:my\s+(?:head|skull)|back\s+of\s+my\s+(?:head|skull|neck))\b|\b(?:back\s+of\s+my\s+(?:head|skull)|my\s+(?:head|skull))\b[^.?!]{0,60}\b(?:out\s+of\s+(?:nowhere|the\s+blue)|all\s+of\s+a\s+sudden|without\s+warning)\b|\b(?:worst|most\s+painful)\s+(?:pain|headache)\s+I(?:'ve|\s+have)\s+ever\s+(?:had|felt)\b",
+        ),
         // --- Hopelessness.
         cue(
             HOPELESSNESS,
@@ -299,7 +334,7 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Watch,
             5,
             Any,
-            r"\bnothing\s+ever\s+(?:works\s+out|goes\s+right|changes)\b|\b(?:it's|it\s+is|things\s+are)\s+never\s+going\s+to\s+get\s+(?:any\s+)?better\b|\bI'?ve\s+(?:just\s+)?given\s+up\s+(?:on\s+(?:everything|myself|life)|hoping|trying)\b|\b(?:feel|feeling)\s+(?:so\s+|completely\s+)?trapped\s+(?:in\s+my\s+(?:own\s+)?life|with\s+no\s+way)\b",
+            r"\bnothing\s+ever\s+(?:works\s+out|goes\s+right|changes)\b|\b(?:it's|it\s+is|things\s+are)\s+never\s+going\s+to\s+get\s+(?:any\s+)?better\b|\bI'?ve\s+(?:just\s+)?given\s+up\s+(?:on\s+(?:everything|myself|life)|hoping|trying)\b|\b(?:whatever|no\s+matter\s+what)\s+I\s+(?:do|try)\b[^.?!]{0,60}\b(?:same|nothing|no\s+difference|pointless|stopped\s+(?:bothering|trying))\b|\bI(?:'ve|\s+have)\s+stopped\s+(?:bothering|trying)(?:\s+to\s+try)?\s*(?:[.,!]|$|with\s+(?:anything|everything|life))|\b(?:feel|feeling)\s+(?:so\s+|completely\s+)?trapped\s+(?:in\s+my\s+(?:own\s+)?life|with\s+no\s+way)\b",
         ),
         // --- Burnout and exhaustion; sleep loss only when it persists.
         cue(
@@ -353,6 +388,16 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
                 r"\b(?:mix(?:ing|ed)?|with|on\s+top\s+of)\s+(?:my\s+)?(?:pills|sleeping\s+(?:pills|tablets)|painkillers|tablets|benzos|sedatives|diazepam|tramadol|opioids)\s+(?:and|with)\s+(?:\w+\s+)?{ALCOHOL}\b|\b(?:couldn't|could\s+not)\s+(?:wake|rouse)\s+(?:him|her|me)\b|\boverdos(?:e|ed|ing)\b"
             ),
         ),
+        // Driving on drink: danger now, to the client and others.
+        cue(
+            SUBSTANCE_USE,
+            Urgent,
+            9,
+            Speaker,
+            &format!(
+                r"\b(?:drove|driven|driving|drive|got\s+behind\s+the\s+wheel)\b[^.?!]{{0,40}}\b(?:on|after|with)\b[\w\s,]{{0,30}}?\b(?:{ALCOHOL}|glasses|drinks|red|white|a\s+few|a\s+skinful)\b|\b(?:drunk|over\s+the\s+limit|had\s+a\s+few|after\s+(?:a\s+few|\w+\s+(?:pints|glasses|drinks)))\b[^.?!]{{0,40}}\b(?:drove|driving|got\s+behind\s+the\s+wheel|drove\s+home)\b"
+            ),
+        ),
         cue(
             SUBSTANCE_USE,
             Watch,
@@ -366,7 +411,7 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             6,
             Speaker,
             &format!(
-                r"\b(?:bottles?|pints|cans|glasses|shots)\s+of\s+(?:\w+\s+)?{ALCOHOL}\s+(?:a|every|each)\s+(?:night|day|evening|couple\s+of\s+(?:days|nights)|few\s+(?:days|nights))\b|\b(?:getting|going|got|get)\s+through\s+(?:a|one|two|half\s+a|a\s+whole)\s+bottles?\b"
+                r"\b(?:bottles?|pints|cans|glasses|shots)\s+of\s+(?:\w+\s+)?{ALCOHOL}\s+(?:a|every|each)\s+(?:night|day|evening|couple\s+of\s+(?:days|nights)|few\s+(?:days|nights))\b|\b(?:getting|going|got|get)\s+through\s+(?:a|one|two|half\s+a|a\s+whole|most\s+of\s+a|nearly\s+a|almost\s+a|the\s+best\s+part\s+of\s+a)\s+bottles?\b"
             ),
         ),
         cue(
@@ -396,7 +441,7 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Watch,
             5,
             Speaker,
-            r"\bhaven't\s+(?:eaten|had\s+a\s+(?:proper\s+)?meal)\s+(?:properly\s+)?(?:in|for)\s+(?:days|a\s+week|two\s+days|ages)\b|\bmake\s+myself\s+(?:sick|throw\s+up)\b|\blost\s+(?:a\s+stone|\w+\s+(?:kilos|pounds))\s+without\s+(?:trying|meaning\s+to)\b",
+            r"\bhaven't\s+(?:eaten|had\s+a\s+(?:proper\s+)?meal)\s+(?:properly\s+)?(?:in|for)\s+(?:days|a\s+week|two\s+days|ages)\b|\bmake\s+myself\s+(?:sick|throw\s+up)\b|\b(?:just|only|nothing\s+but)?\s*(?:a\s+(?:cup\s+of\s+tea|coffee|black\s+coffee|cracker|biscuit|piece\s+of\s+toast|yoghurt|banana)|coffee|tea)\s+(?:and\s+(?:a\s+)?\w+\s+)?(?:until|till|all\s+day\s+until)\b[^.?!]{0,50}\b(?:evening|night|dinner|tea|bedtime)\b|\b(?:scrape|scraped|scraping|tip|tipped|tipping|throw|threw|throwing)\s+(?:it|most\s+of\s+it|half\s+of\s+it|my\s+(?:plate|dinner|food|tea|lunch))\s+(?:in|into)\s+the\s+bin\b|\blost\s+(?:a\s+stone|\w+\s+(?:kilos|pounds))\s+without\s+(?:trying|meaning\s+to)\b",
         ),
         // --- Bullying and harassment (at work, online).
         cue(
@@ -404,7 +449,7 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Watch,
             6,
             Any,
-            r"\bharass(?:ed|ing|ment)\b|\bbull(?:ied|ying)\b|\b(?:sexual|inappropriate)\s+(?:comments|jokes|advances|messages)\b",
+            r"\bharass(?:ed|ing|ment)\b|\bbull(?:ied|ying)\b|\b(?:sexual|inappropriate)\s+(?:comments|jokes|advances|messages)\b|\b(?:comment(?:s|ed|ing)?|remarks?|jokes?)\s+(?:on|about)\s+my\s+(?:body|figure|looks|appearance|legs|chest|bum|weight|skirt|clothes|outfit)\b|\b(?:told|tells|telling|asked)\s+me\s+(?:to\s+smile|I'?d\s+do\s+better\s+if\s+I)\b|\bif\s+I\s+(?:wore|dressed|smiled)\b[^.?!]{0,30}\b(?:more|skirts?|dresses|heels|prettier)\b",
         ),
     ]
 });

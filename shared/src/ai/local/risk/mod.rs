@@ -172,6 +172,7 @@ pub(crate) fn sentence_cues(sentence: &str) -> Vec<SentenceCue> {
                 SUBSTANCE_USE => context::names_a_soft_drink(after),
                 NOT_EATING => context::names_a_meal_time(after),
                 HOPELESSNESS => context::names_a_break(after),
+                MEDICAL_RED_FLAG => context::names_a_benign_cause(after),
                 _ => false,
             };
             !explained_away && !context::is_negated(&masked[..m.start()])
@@ -407,6 +408,61 @@ mod tests {
                 ABUSE_HARASSMENT,
                 RiskSeverity::Watch,
             ),
+            (
+                "My right leg went completely dead while I was making tea.",
+                MEDICAL_RED_FLAG,
+                RiskSeverity::Urgent,
+            ),
+            (
+                "At the till my words came out muddled and the cashier stared.",
+                MEDICAL_RED_FLAG,
+                RiskSeverity::Urgent,
+            ),
+            (
+                "Out of the blue it felt like a door slammed into the back of my head.",
+                MEDICAL_RED_FLAG,
+                RiskSeverity::Urgent,
+            ),
+            (
+                "I got behind the wheel after four pints on Saturday.",
+                SUBSTANCE_USE,
+                RiskSeverity::Urgent,
+            ),
+            (
+                "I've been giving my books away to the neighbours, they'll be fine without me.",
+                SELF_HARM,
+                RiskSeverity::Urgent,
+            ),
+            (
+                "I've started working out who gets what in the flat.",
+                SELF_HARM,
+                RiskSeverity::Urgent,
+            ),
+            (
+                "I keep a hammer under the seat now, and I've sat outside her house twice.",
+                HARM_TO_OTHERS,
+                RiskSeverity::Urgent,
+            ),
+            (
+                "No matter what I try it comes to nothing.",
+                HOPELESSNESS,
+                RiskSeverity::Watch,
+            ),
+            (
+                "I'm getting through nearly a bottle of gin at weekends.",
+                SUBSTANCE_USE,
+                RiskSeverity::Watch,
+            ),
+            (
+                "Most days I have a black coffee until the evening.",
+                NOT_EATING,
+                RiskSeverity::Watch,
+            ),
+            (
+                "He keeps making remarks about my figure in front of the team.",
+                ABUSE_HARASSMENT,
+                RiskSeverity::Watch,
+            ),
         ];
         for (sentence, category, severity) in cases {
             let found = flags(&[sentence]);
@@ -434,6 +490,9 @@ mod tests {
             "Let me get this off my chest before we start.",
             "I want to disappear for a week to somewhere with no signal.",
             "I'm scared I might fail the exam.",
+            "My foot went dead after sitting cross-legged through the film.",
+            "I drove home after the match with a car full of muddy kids.",
+            "Whatever I cook, the kids say it tastes the same.",
         ]);
         assert!(found.is_empty(), "{found:#?}");
     }
