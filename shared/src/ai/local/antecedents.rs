@@ -57,11 +57,17 @@ const NOT_A_THING: &[&str] = &[
     "time", "moment", "month", "year", "minute", "minutes", "hour", "hours", "bit", "lot",
     "thing", "things", "way", "one", "point", "end", "rest", "start", "idea", "sense", "kind",
     "sort", "whole", "same", "other", "first", "last", "next", "best", "worst", "problem",
-    "question", "answer", "moment", "chance", "while", "minute", "second", "today", "tomorrow",
+    "question", "answer", "chance", "while", "second", "today", "tomorrow",
 ];
 
 /// Content words a noun phrase may hold after its determiner.
 const MAX_PHRASE_WORDS: usize = 4;
+
+/// Whether `raw_action` is a verb with a pronoun for its object: "try
+/// that", "send it over", "bring them".
+pub(crate) fn has_pronoun_object(raw_action: &str) -> bool {
+    PRONOUN_OBJECT.is_match(raw_action.trim())
+}
 
 /// `raw_action` ("send it over tonight") with its pronoun object replaced
 /// by what it points back to ("send the costing sheet over tonight"), or
@@ -184,29 +190,22 @@ mod tests {
 
     #[test]
     fn a_pronoun_points_back_to_what_was_offered() {
-        let earlier = said(&[
-            (
-                "Coach",
-                "I keep a short checklist for difficult phone calls.",
-            ),
-            ("Coach", "Would that help?"),
-            ("Client", "It really would."),
-        ]);
+        let after = |opening| {
+            said(&[
+                ("Coach", opening),
+                ("Coach", "Would that help?"),
+                ("Client", "It really would."),
+            ])
+        };
+        let mentioned = after("I keep a short checklist for difficult phone calls.");
         assert_eq!(
-            resolve_pronoun_object("forward it to you tomorrow", "Coach", &earlier).as_deref(),
+            resolve_pronoun_object("forward it to you tomorrow", "Coach", &mentioned).as_deref(),
             None,
             "a phrase nobody offered or handed over is only a guess"
         );
-        let earlier = said(&[
-            (
-                "Coach",
-                "I've got a short checklist for difficult phone calls.",
-            ),
-            ("Coach", "Would that help?"),
-            ("Client", "It really would."),
-        ]);
+        let offered = after("I've got a short checklist for difficult phone calls.");
         assert_eq!(
-            resolve_pronoun_object("forward it to you tomorrow", "Coach", &earlier).as_deref(),
+            resolve_pronoun_object("forward it to you tomorrow", "Coach", &offered).as_deref(),
             Some("forward the short checklist to you tomorrow")
         );
     }

@@ -11,7 +11,7 @@ use regex::Regex;
 
 use crate::ai::analyst::{AnalysisRequest, Commitment};
 
-use super::antecedents::{resolve_pronoun_object, Earlier, LOOKBACK_SENTENCES};
+use super::antecedents::{has_pronoun_object, resolve_pronoun_object, Earlier, LOOKBACK_SENTENCES};
 use super::due_dates::{recurrence, resolve_due};
 use super::participants::{Person, Roster};
 use super::phrasing::{action_phrase, base_form, base_from_past, Voice};
@@ -131,7 +131,6 @@ static COMMIT_TO: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"\b(?:commit(?:ting)?|promise|promising)\s+to\b"));
 /// A deadline phrased as a result: "to have asked", "to have sent".
 static HAVE_DONE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^have\s+([a-z]+ed)\b"));
-static PRONOUN_OBJECT: LazyLock<Regex> = LazyLock::new(|| pattern(r"^\w+\s+(?:it|that|this)\b"));
 /// The coach proposing an experiment: "try tracking…", "your homework is to…".
 static SUGGESTION: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
@@ -417,7 +416,7 @@ fn pledge_at(
     if !is_an_action(&raw_action) || DEFERRAL.is_match(&sentence[clause.clone()]) {
         return None;
     }
-    let pronoun_object = PRONOUN_OBJECT.is_match(&raw_action);
+    let pronoun_object = has_pronoun_object(&raw_action);
     // "I'll send it over tonight" says what only the turns before say.
     let resolved = resolve_pronoun_object(&raw_action, context.speaker, context.earlier);
     // "I'll do it." with nothing to say what "it" is, and no day, is

@@ -1,6 +1,10 @@
 //! Per-client insights from the client's own speech: what they focused on,
 //! their key statement, feelings they named, what they committed to and any
-//! risk signal. Also the client-facing highlights used in follow-ups.
+//! risk signal. Also the client-facing highlights used in follow-ups: what
+//! was explored and the feelings the client named, in the coach's words.
+//! The client's own sentences stay coach-facing: quoted back in an email
+//! they read as surveillance, and the most salient one may be the most
+//! private.
 
 use uuid::Uuid;
 
@@ -9,7 +13,7 @@ use crate::ai::analyst::{AnalysisRequest, ClientInsight, Commitment, RiskFlag, R
 use super::follow_up::human_short_date;
 use super::participants::Roster;
 use super::salience::{best, ScoredSentence, FELT};
-use super::text::without_annotations;
+use super::text::{listed, without_annotations};
 use super::themes::{topic_scores, WeightedText};
 
 const MAX_INSIGHTS: usize = 4;
@@ -97,20 +101,26 @@ fn read_client(
         .map(|(label, _)| label)
         .collect();
     if !topics.is_empty() {
-        let focus = format!("Focused on {}.", topics.join(" and "));
-        highlights.push(format!("We explored {}.", topics.join(" and ")));
+        let focus = format!("Focused on {}.", listed(&topics));
+        highlights.push(format!("We explored {}.", listed(&topics)));
         insights.push(focus);
     }
 
     let own_sentences = sentences.iter().filter(|s| s.client_id == Some(client_id));
     if let Some(key) = best(own_sentences, 1).first() {
         insights.push(format!("Key statement: “{}”", key.text));
-        highlights.push(format!("You said: “{}”", key.text));
     }
 
     let feelings = named_feelings(own_speech);
-    if !feelings.is_empty() && insights.len() < MAX_INSIGHTS - 1 {
-        insights.push(format!("Named feelings: {}.", feelings.join(", ")));
+    if !feelings.is_empty() {
+        if insights.len() < MAX_INSIGHTS - 1 {
+            insights.push(format!("Named feelings: {}.", feelings.join(", ")));
+        }
+        // Someone at risk gets the careful template; their feelings are the
+        // coach's to take up in person, not in a recap.
+        if own_risks.is_empty() {
+            highlights.push(format!("You spoke about feeling {}.", listed(&feelings)));
+        }
     }
 
     insights.push(commitment_summary(client_id, commitments));
@@ -157,5 +167,78 @@ fn commitment_summary(client_id: Uuid, commitments: &[Commitment]) -> String {
             human_short_date(due)
         ),
         (n, None) => format!("Made {n} commitments, none with a date."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_statement(client_id: Uuid, text: &str) -> ScoredSentence {
+        ScoredSentence {
+            order: 0,
+            client_id: Some(client_id),
+            text: text.into(),
+            score: 10.0,
+        }
+    }
+
+    #[test]
+    fn highlights_name_feelings_in_the_coachs_words_and_never_quote_the_client() {
+        let client_id = Uuid::new_v4();
+        let said = "Honestly I've been feeling stretched, and a bit guilty about the allotment.";
+        let speech = vec![
+            said.to_string(),
+            "I felt relieved once I told my sister.".into(),
+        ];
+        let reading = read_client(
+            client_id,
+            &speech,
+            &[key_statement(client_id, said)],
+            &[],
+            &[],
+        );
+        assert!(
+            reading
+                .highlights
+                .contains(&"You spoke about feeling stretched and relieved.".to_string()),
+            "{:?}",
+            reading.highlights
+        );
+        assert!(
+            reading.highlights.iter().all(|h| !h.contains("allotment")),
+            "the client's sentence stays coach-facing: {:?}",
+            reading.highlights
+        );
+        assert!(reading
+            .insight
+            .insights
+            .iter()
+            .any(|i| i.starts_with("Key statement:") && i.contains("allotment")));
+    }
+
+    #[test]
+    fn a_client_at_risk_gets_no_feelings_in_their_highlights() {
+        let client_id = Uuid::new_v4();
+        let speech = vec!["I've been feeling so lost since the move.".to_string()];
+        let risk = RiskFlag {
+            speaker: "Client".into(),
+            client_id: Some(client_id),
+            category: "hopelessness".into(),
+            severity: RiskSeverity::Watch,
+            quote: "I've been feeling so lost since the move.".into(),
+            guidance: String::new(),
+        };
+        let reading = read_client(client_id, &speech, &[], &[], &[risk]);
+        assert!(
+            reading.highlights.iter().all(|h| !h.contains("lost")),
+            "{:?}",
+            reading.highlights
+        );
+        assert!(reading
+            .insight
+            .insights
+            .iter()
+            .any(|i| i.contains("Named feelings: lost")));
     }
 }

@@ -7,6 +7,7 @@ use crate::ai::analyst::{AnalysisRequest, Commitment, RiskFlag, RiskSeverity};
 
 use super::follow_up::human_date;
 use super::participants::Roster;
+use super::text::{first_name, listed};
 
 /// Themes named in the "worked on" sentence.
 const THEMES_NAMED: usize = 3;
@@ -88,6 +89,7 @@ fn decisions(request: &AnalysisRequest, roster: &Roster, commitments: &[Commitme
         }
     }
     let coach = coach_name(request);
+    let mut named = 0;
     let clauses: Vec<String> = owners
         .iter()
         .take(OWNERS_NAMED)
@@ -98,32 +100,19 @@ fn decisions(request: &AnalysisRequest, roster: &Roster, commitments: &[Commitme
                 .take(COMMITMENTS_PER_OWNER)
                 .map(|c| as_infinitive(&c.text))
                 .collect();
+            named += actions.len();
             let is_coach = *owner == coach || roster.coach_name == **owner;
-            // A client's commitments are worded to them ("bring your
-            // readings"); the overview speaks about them.
-            let actions: Vec<String> = match is_coach {
-                true => actions,
-                false => actions.iter().map(|a| in_third_person(a)).collect(),
-            };
             let name = first_name(owner);
             if is_coach {
                 format!("{name} will {}", actions.join(" and "))
             } else {
+                // A client's commitments are worded to them ("bring your
+                // readings"); the overview speaks about them.
+                let actions: Vec<String> = actions.iter().map(|a| in_third_person(a)).collect();
                 format!("{name} agreed to {}", actions.join(" and to "))
             }
         })
         .collect();
-    let named: usize = owners
-        .iter()
-        .take(OWNERS_NAMED)
-        .map(|owner| {
-            commitments
-                .iter()
-                .filter(|c| c.owner == *owner)
-                .take(COMMITMENTS_PER_OWNER)
-                .count()
-        })
-        .sum();
     let mut sentence = clauses.join("; ");
     match commitments.len() - named {
         0 => {}
@@ -141,10 +130,6 @@ fn coach_name(request: &AnalysisRequest) -> &str {
     } else {
         name
     }
-}
-
-fn first_name(name: &str) -> &str {
-    name.split_whitespace().next().unwrap_or(name)
 }
 
 /// A commitment's imperative ("Send Kenji the model.") as it follows "to"
@@ -181,15 +166,6 @@ fn in_third_person(action: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// "a", "a and b", "a, b and c".
-fn listed(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 #[cfg(test)]

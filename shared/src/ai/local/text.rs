@@ -195,6 +195,18 @@ pub(crate) fn capitalise_first(text: &str) -> String {
 }
 
 /// The part of a display name used to greet someone.
+/// "a", "a and b", "a, b and c".
+pub(crate) fn listed<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
 pub(crate) fn first_name(full_name: &str) -> &str {
     full_name.split_whitespace().next().unwrap_or(full_name)
 }
