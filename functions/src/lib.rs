@@ -27,7 +27,7 @@ pub async fn run_stage(stage: PipelineStage) -> Result<(), lambda_runtime::Error
     flowcoach_core::telemetry::init();
     let runtime = AwsRuntime::from_env().await?;
     let transcripts = runtime.transcripts();
-    let pipeline = runtime.stage_pipeline(&transcripts);
+    let pipeline = runtime.stage_pipeline(&transcripts).await?;
     let max_receive_count = std::env::var("FLOWCOACH_MAX_RECEIVE_COUNT")
         .ok()
         .and_then(|n| n.parse().ok())

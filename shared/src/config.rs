@@ -127,14 +127,17 @@ pub struct LocalConfig {
     pub web_dir: Option<PathBuf>,
 }
 
-fn env_or(name: &str, default: impl FnOnce() -> String) -> String {
+pub(crate) fn env_or(name: &str, default: impl FnOnce() -> String) -> String {
     std::env::var(name)
         .ok()
         .filter(|v| !v.trim().is_empty())
         .unwrap_or_else(default)
 }
 
-fn parse_env<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+pub(crate) fn parse_env<T: std::str::FromStr>(
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError>
 where
     T::Err: std::fmt::Display,
 {
@@ -152,7 +155,7 @@ where
 }
 
 /// A whole number above zero.
-fn positive<T>(name: &'static str, default: T) -> Result<T, ConfigError>
+pub(crate) fn positive<T>(name: &'static str, default: T) -> Result<T, ConfigError>
 where
     T: std::str::FromStr + PartialOrd + From<u8>,
     T::Err: std::fmt::Display,
@@ -167,7 +170,10 @@ where
     Ok(value)
 }
 
-fn positive_secs(name: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+pub(crate) fn positive_secs(
+    name: &'static str,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
     positive(name, default.as_secs()).map(Duration::from_secs)
 }
 

@@ -157,6 +157,7 @@ pub fn request_for(
         chunks: Vec::new(),
         metrics: CoachingMetrics::default(),
         next_session_on: None,
+        analyser: Default::default(),
     }
 }
 

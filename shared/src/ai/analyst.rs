@@ -68,6 +68,22 @@ pub struct AnalysisRequest {
     pub metrics: CoachingMetrics,
     /// When the next session is booked, if known (template placeholder).
     pub next_session_on: Option<NaiveDate>,
+    /// Which analyser the coach chose (`coaches.settings.analyser`).
+    #[serde(default)]
+    pub analyser: AnalyserChoice,
+}
+
+/// Which analyser writes a coach's analyses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnalyserChoice {
+    /// The deployment's choice: the language model when one is configured.
+    #[default]
+    Default,
+    /// The offline, rule-based analyser, even when a model is configured.
+    Local,
+    /// The configured language model (the local analyser where none is).
+    LanguageModel,
 }
 
 /// A commitment someone made in the session.
@@ -154,6 +170,25 @@ pub struct Analysis {
     pub follow_ups: Vec<FollowUpDraft>,
     /// Which analyser/model produced this, e.g. `local-extractive-v1`.
     pub model: String,
+    /// What a language model was sent and charged; `None` for the local analyser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<AnalysisUsage>,
+}
+
+/// Tokens, calls and cost of one analysis through a language model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AnalysisUsage {
+    /// Requests made: the analysis, each client's email, and any repair round.
+    pub calls: u32,
+    pub prompt_tokens: u64,
+    /// Prompt tokens the provider served from its prompt cache.
+    pub cached_prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// In US dollars at the configured prices; absent when none are configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    /// Claims dropped because their quotes are not in the transcript.
+    pub ungrounded_claims: u32,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -3,6 +3,9 @@
 pub mod analyst;
 pub mod builtin_templates;
 pub mod embedder;
+pub mod llm;
+pub mod llm_analyst;
 pub mod local;
 pub mod minilm;
+pub mod routing;
 pub mod template;

@@ -10,6 +10,7 @@ use super::extract::{present, ApiJson};
 use super::problem::{ApiError, FieldError};
 use super::responses::{Authenticated, JsonBody};
 use super::{audit_with, AppState, Caller};
+use crate::ai::analyst::AnalyserChoice;
 use crate::domain::follow_up_lifecycle::MAX_SEND_DELAY_HOURS;
 use crate::domain::retention;
 use crate::domain::text::label;
@@ -55,6 +56,10 @@ pub struct UpdateMe {
     /// Whether a session's summary, and the commitments drawn from it, goes
     /// with its transcript (default `false`: summaries are kept).
     pub delete_summaries_with_transcripts: Option<bool>,
+    /// Which analyser writes this coach's analyses: `local` (rule-based,
+    /// offline), `language_model` (the configured model), or `default`
+    /// (the model when the deployment configures one).
+    pub analyser: Option<AnalyserChoice>,
 }
 
 /// The signed-in coach.
@@ -183,6 +188,12 @@ async fn update_me(
             coaches::DELETE_SUMMARIES_WITH_TRANSCRIPTS.into(),
             serde_json::json!(delete),
         );
+    }
+    if let Some(analyser) = input.analyser {
+        let value = serde_json::json!(analyser);
+        let stored = (analyser != AnalyserChoice::Default).then(|| value.clone());
+        coaches::set_setting(&tx, caller.coach, coaches::ANALYSER, stored).await?;
+        changed.insert(coaches::ANALYSER.into(), value);
     }
     if !changed.is_empty() {
         audit_with(

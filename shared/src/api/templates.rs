@@ -488,6 +488,7 @@ async fn session_context(
         chunks: Vec::new(),
         metrics: CoachingMetrics::default(),
         next_session_on: None,
+        analyser: Default::default(),
     };
     Ok(follow_up_context(
         &request,

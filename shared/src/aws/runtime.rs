@@ -12,9 +12,11 @@ use crate::adapters::not_configured::NoTranscriptServices;
 use crate::adapters::postgres::PgIdempotencyStore;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
-use crate::ai::local::LocalAnalyst;
+use crate::ai::llm::LlmConfig;
 use crate::ai::minilm::{self, default_model_dir};
+use crate::ai::routing::AnalystRouter;
 use crate::api::{AppState, Authenticator};
+use crate::config::Secret;
 use crate::delivery::{Dispatcher, UnsubscribeLinks};
 use crate::domain::PipelineStage;
 use crate::ingest::Ingest;
@@ -222,14 +224,26 @@ impl AwsRuntime {
         }
     }
 
-    /// The pipeline a stage Lambda runs: the local analyser and the model
-    /// this build links (none outside stage-embed: `minilm::embedder`).
-    pub fn stage_pipeline(&self, transcripts: &TranscriptServices) -> Pipeline {
-        self.pipeline(
+    /// The pipeline a stage Lambda runs: the analyst (the language model
+    /// when one is configured, its API key read from Secrets Manager once
+    /// per cold start) and the model this build links (none outside
+    /// stage-embed: `minilm::embedder`).
+    pub async fn stage_pipeline(
+        &self,
+        transcripts: &TranscriptServices,
+    ) -> anyhow::Result<Pipeline> {
+        let api_key = match optional("FLOWCOACH_LLM_API_KEY_SECRET_ARN") {
+            Some(arn) => Some(Secret::new(
+                secret_string(&self.clients.secrets(), &arn).await?.trim(),
+            )),
+            None => None,
+        };
+        let analyst = AnalystRouter::from_config(LlmConfig::from_env_with_api_key(api_key)?)?;
+        Ok(self.pipeline(
             transcripts,
-            Arc::new(LocalAnalyst),
+            Arc::new(analyst),
             minilm::embedder(default_model_dir()),
-        )
+        ))
     }
 
     /// Where live events go: the coach's WebSocket connections where the

@@ -244,5 +244,6 @@ async fn build_request(
         chunks: chunked.chunks,
         metrics: chunked.metrics,
         next_session_on: None,
+        analyser: coach.analyser(),
     })
 }

@@ -19,8 +19,9 @@ use crate::adapters::postgres::PgIdempotencyStore;
 use crate::adapters::smtp_mailer::SmtpMailer;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
-use crate::ai::local::LocalAnalyst;
+use crate::ai::llm::LlmConfig;
 use crate::ai::minilm;
+use crate::ai::routing::AnalystRouter;
 use crate::api::{self, AppState, LocalAuth, LocalTokens};
 use crate::config::{HttpSettings, LocalConfig};
 use crate::delivery::{Dispatcher, UnsubscribeLinks};
@@ -58,7 +59,8 @@ impl LocalRuntime {
     /// Connects and builds the adapters; the embedding model loads on first use.
     pub async fn build(config: LocalConfig) -> anyhow::Result<Self> {
         let embedder = minilm::embedder(config.model_dir.clone());
-        Self::with_ai(config, Arc::new(LocalAnalyst), embedder).await
+        let analyst = AnalystRouter::from_config(LlmConfig::from_env()?)?;
+        Self::with_ai(config, Arc::new(analyst), embedder).await
     }
 
     /// Loads the embedding model now, so a missing model stops start-up with

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Executor, StoreError};
+use crate::ai::analyst::AnalyserChoice;
 use crate::domain::{new_id, CoachId, CoachRole, EmailAddress};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -35,7 +36,19 @@ impl Coach {
             .unwrap_or(&self.display_name)
             .to_owned()
     }
+
+    /// The analyser the coach chose (the `analyser` setting); the
+    /// deployment's default when unset or unreadable.
+    pub fn analyser(&self) -> AnalyserChoice {
+        self.settings
+            .get(ANALYSER)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
 }
+
+/// The setting that chooses the analyser: `local` or `language_model`.
+pub const ANALYSER: &str = "analyser";
 
 /// The setting that names the coach to clients (`Coach::signature`).
 pub const SENDER_NAME: &str = "sender_name";

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::sessions::served_metrics;
 use super::{Executor, StoreError};
-use crate::ai::analyst::{Analysis, ClientInsight, Commitment, RiskFlag};
+use crate::ai::analyst::{Analysis, AnalysisUsage, ClientInsight, Commitment, RiskFlag};
 use crate::domain::{new_id, CoachId, VersionSource};
 use crate::transcript::model::SessionMetrics;
 
@@ -51,6 +51,9 @@ pub struct SummaryView {
     pub content: SummaryContent,
     /// Talk-time share per speaker, questions, longest monologue; which speaker is the coach.
     pub metrics: Option<SessionMetrics>,
+    /// Tokens, calls and cost when a language model wrote this version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<AnalysisUsage>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -91,11 +94,17 @@ pub async fn insert_ai_version(
         .get(0);
     let content = serde_json::to_value(SummaryContent::of(analysis))
         .map_err(|e| StoreError::Corrupt(format!("summary content: {e}")))?;
+    let usage = analysis
+        .usage
+        .as_ref()
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("analysis usage: {e}")))?;
     let version_id = new_id();
     db.exec(
-        "INSERT INTO summary_versions (id, summary_id, coach_id, session_id, version, generation, source, model, content)
-         VALUES ($1, $2, $3, $4, $5, $6, 'ai', $7, $8)",
-        &[&version_id, &summary_id, &coach.0, &session, &version, &generation, &analysis.model, &content],
+        "INSERT INTO summary_versions (id, summary_id, coach_id, session_id, version, generation, source, model, content, usage)
+         VALUES ($1, $2, $3, $4, $5, $6, 'ai', $7, $8, $9)",
+        &[&version_id, &summary_id, &coach.0, &session, &version, &generation, &analysis.model, &content, &usage],
     )
     .await?;
     for commitment in &analysis.commitments {
@@ -127,7 +136,7 @@ pub async fn current(
 ) -> Result<Option<SummaryView>, StoreError> {
     let row = db
         .fetch_optional(
-            "SELECT v.id, v.version, v.generation, v.source::text AS source, v.model, v.instruction, v.content, v.created_at, s.metrics, s.speakers
+            "SELECT v.id, v.version, v.generation, v.source::text AS source, v.model, v.instruction, v.content, v.created_at, s.metrics, s.speakers, v.usage
                FROM summaries sm
                JOIN summary_versions v ON v.summary_id = sm.id AND v.version = sm.current_version
                JOIN sessions s ON s.coach_id = sm.coach_id AND s.id = sm.session_id
@@ -149,6 +158,11 @@ pub async fn current(
             content,
             created_at: r.get(7),
             metrics: served_metrics(r.get(8), r.get(9))?,
+            usage: r
+                .get::<_, Option<serde_json::Value>>(10)
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("analysis usage: {e}")))?,
         })
     })
     .transpose()

@@ -16,6 +16,7 @@ mod inbox;
 mod isolation;
 mod lambda;
 mod lean_functions;
+mod llm;
 mod openapi;
 mod pinning;
 mod pipeline;

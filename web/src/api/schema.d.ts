@@ -514,6 +514,38 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Which analyser writes a coach's analyses.
+         * @enum {string}
+         */
+        AnalyserChoice: "default" | "local" | "language_model";
+        /** @description Tokens, calls and cost of one analysis through a language model. */
+        AnalysisUsage: {
+            /**
+             * Format: int64
+             * @description Prompt tokens the provider served from its prompt cache.
+             */
+            cached_prompt_tokens: number;
+            /**
+             * Format: int32
+             * @description Requests made: the analysis, each client's email, and any repair round.
+             */
+            calls: number;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description In US dollars at the configured prices; absent when none are configured.
+             */
+            cost_usd?: number | null;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /**
+             * Format: int32
+             * @description Claims dropped because their quotes are not in the transcript.
+             */
+            ungrounded_claims: number;
+        };
         /** @enum {string} */
         Attendance: "attended" | "absent";
         Client: {
@@ -1109,6 +1141,7 @@ export interface components {
             source: components["schemas"]["VersionSource"];
             /** Format: uuid */
             summary_version_id: string;
+            usage?: null | components["schemas"]["AnalysisUsage"];
             /** Format: int32 */
             version: number;
         };
@@ -1199,6 +1232,7 @@ export interface components {
         };
         /** @description The coach's settings; an absent field is left as it is. */
         UpdateMe: {
+            analyser?: null | components["schemas"]["AnalyserChoice"];
             /**
              * Format: uuid
              * @description The follow-up template used for clients without their own (a

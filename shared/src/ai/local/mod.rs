@@ -21,7 +21,7 @@ mod participants;
 mod phrasing;
 mod recipients;
 mod retraction;
-mod risk;
+pub(crate) mod risk;
 mod salience;
 mod text;
 mod themes;
@@ -107,6 +107,7 @@ impl LocalAnalyst {
             risk_flags,
             follow_ups,
             model: LOCAL_MODEL.to_string(),
+            usage: None,
         })
     }
 }
@@ -135,6 +136,32 @@ pub fn follow_up_context(
             themes,
             commitments,
             risk_flags: &[],
+            highlights: &highlights,
+        },
+    )
+}
+
+/// The follow-ups for the parts of an analysis written elsewhere (the LLM
+/// analyst), through the same templates, recipients and careful notes.
+pub(crate) fn draft_follow_ups_for(
+    request: &AnalysisRequest,
+    themes: &[String],
+    commitments: &[Commitment],
+    risk_flags: &[crate::ai::analyst::RiskFlag],
+    insights: &[ClientInsight],
+) -> Result<Vec<crate::ai::analyst::FollowUpDraft>, AnalystError> {
+    let roster = Roster::from_request(request);
+    let highlights: Vec<(uuid::Uuid, Vec<String>)> = insights
+        .iter()
+        .map(|i| (i.client_id, i.highlights.clone()))
+        .collect();
+    follow_up::draft_follow_ups(
+        request,
+        &roster,
+        &FollowUpInputs {
+            themes,
+            commitments,
+            risk_flags,
             highlights: &highlights,
         },
     )

@@ -90,5 +90,6 @@ pub(crate) fn request_with(client_names: &[&str], lines: &[(&str, &str)]) -> Ana
         chunks: Vec::new(),
         metrics: CoachingMetrics::default(),
         next_session_on: None,
+        analyser: Default::default(),
     }
 }

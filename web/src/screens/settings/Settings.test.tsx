@@ -69,6 +69,9 @@ describe('Settings', () => {
     await user.clear(hours)
     await user.type(hours, '48')
 
+    await user.click(screen.getByRole('button', { name: /Who analyses your sessions/ }))
+    await user.click(await screen.findByRole('option', { name: /The built-in analyser/ }))
+
     await user.click(screen.getByRole('button', { name: 'Save changes' }))
 
     await waitFor(() => expect(screen.getByText('Settings saved.')).toBeInTheDocument())
@@ -81,6 +84,7 @@ describe('Settings', () => {
         send_without_approval_after_hours: 48,
         transcript_retention_days: null,
         delete_summaries_with_transcripts: false,
+        analyser: 'local',
       },
     ])
   })
@@ -108,6 +112,7 @@ describe('Settings', () => {
       send_without_approval_after_hours: null,
       transcript_retention_days: null,
       delete_summaries_with_transcripts: false,
+      analyser: 'default',
     })
   })
 
@@ -145,6 +150,26 @@ describe('Settings', () => {
       transcript_retention_days: null,
       delete_summaries_with_transcripts: false,
     })
+  })
+
+  it('shows the analyser the coach chose, and an unknown value as the default', async () => {
+    fakeServer({
+      'GET /v1/me': () => ({ body: coach({ analyser: 'language_model' }) }),
+      'GET /v1/templates': () => ({ body: [] }),
+    })
+    const { unmount } = renderScreen(<Settings />)
+    expect(await screen.findByRole('button', { name: /Who analyses your sessions/ })).toHaveTextContent(
+      'The language model',
+    )
+    unmount()
+    fakeServer({
+      'GET /v1/me': () => ({ body: coach({ analyser: 'a-model-from-the-future' }) }),
+      'GET /v1/templates': () => ({ body: [] }),
+    })
+    renderScreen(<Settings />)
+    expect(await screen.findByRole('button', { name: /Who analyses your sessions/ })).toHaveTextContent(
+      'FlowCoach’s default',
+    )
   })
 
   it('keeps the number a coach empties instead of saving a guess', async () => {

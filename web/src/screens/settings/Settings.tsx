@@ -11,9 +11,43 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { OptionalNumberSetting } from '../../components/OptionalNumberSetting'
 import { PageHeader } from '../../components/PageHeader'
 import { QueryView } from '../../components/QueryView'
+import { SelectField } from '../../components/SelectField'
 import { TemplateSelect } from '../../components/TemplateSelect'
 import { TimeZoneField } from '../../components/TimeZoneField'
-import { AUTO_SEND_HOURS, RETENTION_DAYS, settingsOf, updateOf, type SettingsDraft } from './settingsDraft'
+import {
+  AUTO_SEND_HOURS,
+  RETENTION_DAYS,
+  settingsOf,
+  updateOf,
+  type AnalyserChoice,
+  type SettingsDraft,
+} from './settingsDraft'
+
+const ANALYSER_OPTIONS: { id: AnalyserChoice; label: string }[] = [
+  { id: 'default', label: 'FlowCoach’s default (the language model, where one is set up)' },
+  { id: 'language_model', label: 'The language model' },
+  { id: 'local', label: 'The built-in analyser (offline, rule-based)' },
+]
+
+function Analyser({ draft, onChange }: { draft: SettingsDraft; onChange: (draft: SettingsDraft) => void }) {
+  return (
+    <section className="card" aria-labelledby="analysis-heading">
+      <h2 id="analysis-heading">Analysis</h2>
+      <SelectField
+        label="Who analyses your sessions"
+        value={draft.analyser}
+        onChange={(analyser) => onChange({ ...draft, analyser: analyser as AnalyserChoice })}
+        options={ANALYSER_OPTIONS}
+      />
+      <p className="field-hint">
+        A language model writes fuller summaries and warmer drafts; every commitment and risk it reports must quote
+        the transcript. The built-in analyser never sends a transcript anywhere. Either way, the built-in risk check
+        reads every session, and a session that raises an urgent risk waits for your review. Without a language model
+        set up, the built-in analyser is used.
+      </p>
+    </section>
+  )
+}
 
 function ApprovalRule({
   draft,
@@ -158,6 +192,7 @@ function SettingsForm({ coach }: { coach: Coach }) {
         errorMessage={problem?.fieldMessage('send_without_approval_after_hours')}
       />
       <Retention draft={draft} onChange={edit} errorMessage={problem?.fieldMessage('transcript_retention_days')} />
+      <Analyser draft={draft} onChange={edit} />
       {save.isError && <ErrorNotice error={save.error} />}
       <div className="row">
         <Button type="submit" className="button button-primary" isDisabled={save.isPending}>

@@ -5,6 +5,9 @@ import type { components } from '../../api/schema'
 import type { Coach } from '../../api/types'
 
 type UpdateMe = components['schemas']['UpdateMe']
+export type AnalyserChoice = components['schemas']['AnalyserChoice']
+
+const ANALYSERS: readonly AnalyserChoice[] = ['default', 'local', 'language_model']
 
 export interface SettingsDraft {
   senderName: string
@@ -16,6 +19,8 @@ export interface SettingsDraft {
   purgeTranscripts: boolean
   retentionDays: number
   deleteSummaries: boolean
+  /** Which analyser writes the coach's analyses. */
+  analyser: AnalyserChoice
 }
 
 /** Hours offered when the coach first turns sending without approval on. */
@@ -33,6 +38,7 @@ export function settingsOf(coach: Coach): SettingsDraft {
   const template = settings.default_follow_up_template_id
   const sender = settings.sender_name
   const days = settings.transcript_retention_days
+  const analyser = ANALYSERS.find((choice) => choice === settings.analyser) ?? 'default'
   return {
     senderName: typeof sender === 'string' ? sender : '',
     timeZone: coach.time_zone,
@@ -42,6 +48,7 @@ export function settingsOf(coach: Coach): SettingsDraft {
     purgeTranscripts: typeof days === 'number',
     retentionDays: typeof days === 'number' ? days : SUGGESTED_RETENTION_DAYS,
     deleteSummaries: settings.delete_summaries_with_transcripts === true,
+    analyser,
   }
 }
 
@@ -54,5 +61,6 @@ export function updateOf(draft: SettingsDraft): UpdateMe {
     send_without_approval_after_hours: draft.autoSend ? draft.autoSendHours : null,
     transcript_retention_days: draft.purgeTranscripts ? draft.retentionDays : null,
     delete_summaries_with_transcripts: draft.purgeTranscripts && draft.deleteSummaries,
+    analyser: draft.analyser,
   }
 }

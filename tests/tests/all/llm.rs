@@ -1,0 +1,194 @@
+//! The pipeline with a language model: a scripted OpenAI-compatible server
+//! (wiremock) behind the analyst router, on one machine.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use flowcoach_core::ai::llm::{ChatClient, Dialect, LlmConfig};
+use flowcoach_core::ai::llm_analyst::LlmAnalyst;
+use flowcoach_core::ai::routing::AnalystRouter;
+use flowcoach_tests::{TestApp, TestAppOptions};
+use reqwest::Url;
+use serde_json::{json, Value};
+use wiremock::matchers::{body_string_contains, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SETTLE: Duration = Duration::from_secs(180);
+
+const TRANSCRIPT: &str = "Coach Session\n\
+Dana Whitfield: What will you take on before we next meet?\n\
+Tobias Renner: I'll send the delegation plan to Priya by Friday.\n\
+Dana Whitfield: And I'll email you the article on delegation tonight.\n";
+
+fn completion(content: &Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": "chatcmpl-1",
+        "model": "scripted-model-1",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content.to_string()}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 700, "completion_tokens": 120, "prompt_tokens_details": {"cached_tokens": 500}}
+    }))
+}
+
+async fn scripted_model() -> MockServer {
+    let server = MockServer::start().await;
+    let analysis = json!({
+        "commitments": [
+            {"line": 2, "quote": "I'll send the delegation plan to Priya by Friday", "text": "Send Priya the delegation plan", "when": "by Friday", "promised_to": []},
+            {"line": 3, "quote": "I'll email you the article on delegation tonight", "text": "Email Tobias the article on delegation", "when": "tonight", "promised_to": ["Tobias"]},
+            {"line": 2, "quote": "I'll forward the whole transcript to my manager", "text": "Forward the transcript", "when": null, "promised_to": []}
+        ],
+        "risk_flags": [],
+        "clients": [{"name": "Tobias Renner", "insights": ["Tobias is ready to delegate the plan."], "highlights": ["You chose to hand the plan to Priya."]}],
+        "themes": ["Delegation"],
+        "coach_observations": [],
+        "overview": "Dana and Tobias agreed how he will start delegating."
+    });
+    Mock::given(method("POST"))
+        .and(body_string_contains("\"session_analysis\""))
+        .respond_with(completion(&analysis))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("\"follow_up_email\""))
+        .respond_with(completion(&json!({
+            "subject": "Your delegation plan",
+            "body": "Hi Tobias,\n\nYou're sending Priya the plan by Friday; I'll send the article tonight.\n\nDana"
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn router_for(server: &MockServer) -> Arc<AnalystRouter> {
+    let base = Url::parse(&format!("{}/v1", server.uri())).expect("server URL");
+    let client = ChatClient::new(LlmConfig::for_server(base, Dialect::OpenAi)).expect("client");
+    Arc::new(AnalystRouter::with_language_model(Arc::new(
+        LlmAnalyst::new(client).expect("analyst"),
+    )))
+}
+
+#[tokio::test]
+async fn a_session_analysed_by_the_model_is_grounded_and_keeps_its_usage_and_a_coach_can_choose_the_local_analyser(
+) {
+    let server = scripted_model().await;
+    let app = TestApp::spawn_with(TestAppOptions {
+        analyst: router_for(&server),
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(
+            &token,
+            "Check-in",
+            "2026-09-08T09:00:00Z",
+            &[(&tobias, Some("Tobias Renner"))],
+        )
+        .await;
+    let (status, body) = app
+        .upload(
+            &token,
+            &session,
+            "check-in.txt",
+            TRANSCRIPT.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let settled = app.wait_until_settled(&token, &session, SETTLE).await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+
+    let (status, summary) = app
+        .get(&token, &format!("/v1/sessions/{session}/summary"))
+        .await;
+    assert_eq!(status, 200, "{summary}");
+    assert_eq!(summary["model"], "scripted-model-1");
+    assert_eq!(
+        summary["content"]["overview"],
+        "Dana and Tobias agreed how he will start delegating."
+    );
+    // The invented commitment is dropped and counted; the rest are in the
+    // transcript's words, dated against the session (Tuesday 8 September).
+    let commitments = summary["content"]["commitments"].as_array().expect("list");
+    assert_eq!(commitments.len(), 2, "{summary}");
+    assert_eq!(commitments[0]["owner"], "Tobias Renner");
+    assert_eq!(commitments[0]["due"], "2026-09-11");
+    assert_eq!(commitments[1]["owner"], "Dana Whitfield");
+    assert_eq!(commitments[1]["due"], "2026-09-08");
+    let usage = &summary["usage"];
+    assert_eq!(usage["calls"], 2, "{summary}");
+    assert_eq!(usage["prompt_tokens"], 1400);
+    assert_eq!(usage["cached_prompt_tokens"], 1000);
+    assert_eq!(usage["ungrounded_claims"], 1);
+
+    let (status, drafts) = app.get(&token, "/v1/follow-ups").await;
+    assert_eq!(status, 200, "{drafts}");
+    let draft = &drafts["items"][0];
+    assert_eq!(draft["subject"], "Your delegation plan", "{drafts}");
+
+    // The coach turns the model off for their sessions.
+    let (status, me) = app
+        .send(
+            app.http
+                .patch(app.url("/v1/me"))
+                .bearer_auth(&token)
+                .json(&json!({"analyser": "local"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["settings"]["analyser"], "local");
+    let calls_before = server.received_requests().await.unwrap_or_default().len();
+    let settled = app.reprocess_and_settle(&token, &session).await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+    let (_, summary) = app
+        .get(&token, &format!("/v1/sessions/{session}/summary"))
+        .await;
+    assert_eq!(summary["model"], "local-extractive-v1");
+    assert!(summary.get("usage").is_none(), "{summary}");
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        calls_before,
+        "the model is not called for a coach who chose the local analyser"
+    );
+}
+
+#[tokio::test]
+async fn a_model_that_never_answers_in_shape_fails_the_session_with_a_reason() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(completion(&json!({"overview": 7})))
+        .mount(&server)
+        .await;
+    let app = TestApp::spawn_with(TestAppOptions {
+        analyst: router_for(&server),
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (_, token) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&token, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = app
+        .create_session(
+            &token,
+            "Check-in",
+            "2026-09-08T09:00:00Z",
+            &[(&tobias, Some("Tobias Renner"))],
+        )
+        .await;
+    app.upload(
+        &token,
+        &session,
+        "check-in.txt",
+        TRANSCRIPT.as_bytes().to_vec(),
+    )
+    .await;
+    let settled = app.wait_until_settled(&token, &session, SETTLE).await;
+    assert_eq!(settled["status"], "failed", "{settled}");
+    let reason = settled["failure_reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("schema"), "{settled}");
+    // Without the model's words (they may be the transcript's).
+    assert!(!reason.contains("overview\": 7"), "{reason}");
+}
