@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use flowcoach_core::retention::{PurgeReport, Retention};
 use flowcoach_core::store::retention::claim_daily_run;
 use flowcoach_core::store::Executor;
-use flowcoach_tests::TestApp;
+use flowcoach_tests::{TestApp, TestAppOptions};
 use serde_json::{json, Value};
 
 const SETTLE: Duration = Duration::from_secs(180);
@@ -270,7 +270,13 @@ async fn the_purge_removes_exactly_the_transcripts_past_their_coachs_retention()
 
 #[tokio::test]
 async fn the_purge_runs_once_a_day() {
-    let app = TestApp::spawn().await;
+    // No schedule tick: on the real days named below it would claim the
+    // day's run itself before the test does.
+    let app = TestApp::spawn_with(TestAppOptions {
+        background: false,
+        ..TestAppOptions::default()
+    })
+    .await;
     let db = app.db.pool.get().await.expect("db");
     let first = at("2026-12-03T06:00:00Z");
     assert!(claim_daily_run(&db, "transcript-retention", first)
