@@ -42,7 +42,7 @@ struct Floors {
 const FLOORS: Floors = Floors {
     commitment_f1: 0.83,
     due_accuracy: 0.96,
-    risk_recall: 0.66,
+    risk_recall: 0.77,
     urgent_missed: 1,
     sessions_without_risk_flagged: 1,
     look_alikes_flagged: 1,

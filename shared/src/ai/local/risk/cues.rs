@@ -156,6 +156,14 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Speaker,
             r"\b(?:giving|given|gave)\s+(?:away\s+)?(?:my|all\s+my|most\s+of\s+my)\s+(?:things|stuff|belongings|possessions|books|records|clothes)\b[^.?!]{0,60}\b(?:after\s+me|I'm\s+gone|I\s+go|without\s+me|need\s+them)\b|\b(?:sort(?:ing|ed)?\s+out|decid(?:ing|ed)|work(?:ing|ed)\s+out)\s+who\s+gets\s+what\b|\b(?:nobody|no\s+one|no-one)\s+(?:is\s+|'s\s+)?(?:left\s+)?(?:has\s+to\s+|having\s+to\s+|to\s+)?(?:clear(?:ing)?|tidy(?:ing)?|sort(?:ing)?)\s+up\s+after\s+me\b|\bwhen\s+I'm\s+(?:gone|not\s+here|no\s+longer\s+here)\b|\b(?:written|wrote|writing)\s+(?:the\s+)?(?:letters|notes?)\s+(?:to|for)\s+(?:everyone|my\s+\w+)\b[^.?!]{0,30}\b(?:just\s+in\s+case|goodbye|after)\b",
         ),
+        // Not waking up spoken of as a relief to others; a method weighed.
+        cue(
+            SELF_HARM,
+            Urgent,
+            9,
+            Any,
+            r"\bif\s+I\s+(?:just\s+)?(?:don't|didn't|never|did\s+not|do\s+not)\s+wake\s+up\b[^.?!]{0,40}\b(?:that's|that\s+would\s+be|it'd\s+be|it\s+would\s+be|one\s+less|no\s+one|nobody|they'd|everyone|fine\s+by\s+me|so\s+be\s+it)\b|\b(?:which|how\s+many)\s+(?:of\s+)?(?:my\s+|the\s+|those\s+)?(?:tablets|pills|meds|medication|painkillers|sleeping\s+(?:pills|tablets))\b[^.?!]{0,40}\b(?:would\s+do\s+it|it\s+would\s+take|it'd\s+take|would\s+be\s+enough)\b",
+        ),
         // --- Thoughts or plans of hurting someone else.
         cue(
             HARM_TO_OTHERS,
@@ -222,6 +230,23 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Any,
             r"\b(?:won't|doesn't|does\s+not)\s+let\s+me\s+(?:leave\s+the\s+house|see\s+(?:my\s+)?(?:friends|family)|have\s+(?:my\s+own\s+)?(?:money|phone|keys))\b|\b(?:takes|took|keeps)\s+my\s+(?:phone|money|bank\s+card|passport|keys)\s+(?:off|from)\s+me\b|\b(?:bruises|marks)\s+on\s+(?:her|his|my\s+(?:son|daughter|kids?|child|mum|dad|mother|father))\b|\b(?:he|she)\s+(?:said|told\s+me)\s+(?:his|her)\s+(?:dad|mum|stepdad|stepmum|mother|father|uncle|teacher|coach)\s+(?:hurts|hits|touches)\s+(?:him|her)\b|\b(?:carer|care\s+worker|neighbour)\s+(?:is|has\s+been|was)\s+(?:taking|stealing)\s+(?:her|his|their)\s+(?:money|pension|cards?)\b",
         ),
+        // Held by the throat or pinned; a child left without an adult.
+        cue(
+            SAFEGUARDING,
+            Urgent,
+            9,
+            Any,
+            &format!(
+                r"\b{HOUSEHOLD}\s+(?:\w+\s+){{0,6}}?(?:by|round|around)\s+(?:my|the|her|his)\s+(?:throat|neck)\b|\b{HOUSEHOLD}\s+(?:pinned|pins|held|holds)\s+me\s+(?:down|against)\b"
+            ),
+        ),
+        cue(
+            SAFEGUARDING,
+            Urgent,
+            8,
+            Any,
+            r"\b(?:\w+-year-old|kids?|children|child|toddler|little\s+(?:boy|girl|one|ones)|(?:his|her|their)\s+(?:little\s+)?(?:sister|brother))\b[^.?!]{0,140}\b(?:nobody|no\s+one|no-one|no\s+adult|no\s+grown-?ups?)\s+(?:was\s+|were\s+|is\s+)?(?:home|in|there|around|in\s+the\s+(?:house|flat))\b",
+        ),
         // --- A physical emergency, described plainly by the person it is happening to.
         cue(
             MEDICAL_RED_FLAG,
@@ -281,6 +306,22 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Speaker,
             r"\b(?:lost|losing)\s+(?:the\s+)?(?:sight|vision)\s+in\s+(?:one|my\s+(?:left|right))\s+eye\b|\b(?:couldn't|could\s+not|can't)\s+(?:get\s+my\s+words\s+out|speak\s+properly|find\s+my\s+words)\b[^.?!]{0,30}\b(?:sudden|suddenly|out\s+of\s+nowhere|this\s+morning|last\s+night)|\bI\s+(?:had|have\s+had|had\s+a)\s+(?:a\s+)?(?:seizure|fit)\b|\bmy\s+lips\s+(?:went|turned|were)\s+blue\b|\b(?:so\s+)?(?:breathless|out\s+of\s+breath)\s+(?:I\s+)?(?:couldn't|could\s+not|can't)\s+(?:finish\s+a\s+sentence|talk|speak|get\s+up\s+the\s+stairs)\b",
         ),
+        // Sight going in part of an eye; blood coughed up, in other words;
+        // a rash that does not fade under a pressed glass (anyone's).
+        cue(
+            MEDICAL_RED_FLAG,
+            Urgent,
+            9,
+            Speaker,
+            r"\b(?:in|of|out\s+of)\s+(?:my|one)\s+(?:left\s+|right\s+)?eye\b[^.?!]{0,30}\b(?:went|gone|going|turned)\s+(?:\w+\s+)?(?:grey|gray|black|dark|blank|dim)\b|\b(?:curtain|blind|shadow)\b[^.?!]{0,30}\b(?:down|over)\s+(?:my|one)\s+(?:left\s+|right\s+)?eye\b|\b(?:cough(?:ed|ing)?|spat|spit|brought\s+up)\b[^.?!]{0,40}\b(?:was|were|came\s+up|came\s+out)\s+(?:bright\s+red|bloody|blood|full\s+of\s+blood|streaked\s+with\s+blood)\b",
+        ),
+        cue(
+            MEDICAL_RED_FLAG,
+            Urgent,
+            9,
+            Any,
+            r"\b(?:spots|rash|marks|blotches)\b[^.?!]{0,60}\b(?:don't|doesn't|didn't|won't|do\s+not|does\s+not)\s+(?:fade|go\s+away|disappear)\b[^.?!]{0,40}\bglass\b|\bnon-blanching\b",
+        ),
         // A limb or the speech suddenly not working: "my hand went dead",
         // "my words came out jumbled".
         cue(
@@ -336,6 +377,14 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Any,
             r"\bnothing\s+ever\s+(?:works\s+out|goes\s+right|changes)\b|\b(?:it's|it\s+is|things\s+are)\s+never\s+going\s+to\s+get\s+(?:any\s+)?better\b|\bI'?ve\s+(?:just\s+)?given\s+up\s+(?:on\s+(?:everything|myself|life)|hoping|trying)\b|\b(?:whatever|no\s+matter\s+what)\s+I\s+(?:do|try)\b[^.?!]{0,60}\b(?:same|nothing|no\s+difference|pointless|stopped\s+(?:bothering|trying))\b|\bI(?:'ve|\s+have)\s+stopped\s+(?:bothering|trying)(?:\s+to\s+try)?\s*(?:[.,!]|$|with\s+(?:anything|everything|life))|\b(?:feel|feeling)\s+(?:so\s+|completely\s+)?trapped\s+(?:in\s+my\s+(?:own\s+)?life|with\s+no\s+way)\b",
         ),
+        // A future that cannot be pictured.
+        cue(
+            HOPELESSNESS,
+            Watch,
+            5,
+            Any,
+            r"\b(?:can't|cannot|couldn't)\s+(?:see|picture|imagine)\s+(?:anything|a\s+thing)\s+(?:in\s+it|ahead(?:\s+of\s+me)?|in\s+front\s+of\s+me)\b|\b(?:can't|cannot|couldn't)\s+(?:see|picture|imagine)\s+(?:a|any)\s+future\b",
+        ),
         // --- Burnout and exhaustion; sleep loss only when it persists.
         cue(
             BURNOUT,
@@ -370,6 +419,13 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Speaker,
             r"\b(?:completely|totally|utterly)\s+(?:fried|spent|wiped\s+out|worn\s+out|frazzled)\b|\b(?:I've|I\s+have)\s+got\s+nothing\s+left\b|\bon\s+my\s+knees\b[^.?!]{0,30}\b(?:work|tired|exhausted|weeks|months)\b",
         ),
+        cue(
+            BURNOUT,
+            Watch,
+            5,
+            Speaker,
+            r"\bstopped\s+feeling\s+(?:much\s+of\s+)?anything\b|\b(?:run|running|drag\s+myself|dragging\s+myself|stagger|staggering)\s+from\s+one\s+(?:shift|meeting|job|thing|call|deadline|crisis)\s+to\s+the\s+next\b",
+        ),
         // --- Panic and anxiety attacks.
         cue(
             PANIC_ANXIETY,
@@ -377,6 +433,13 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             6,
             Speaker,
             r"\b(?:panic|anxiety)\s+attacks?\b|\bcan't\s+breathe\b|\bheart\s+(?:is\s+|was\s+|keeps\s+)?(?:racing|pounding)\b|\bconstant(?:ly)?\s+(?:anxious|on\s+edge|panicking)\b|\banxiety\s+(?:is|has\s+been)\s+(?:through\s+the\s+roof|out\s+of\s+control|unbearable)\b|\b(?:surge|wave|rush|flood)\s+of\s+(?:panic|dread|terror)\b",
+        ),
+        cue(
+            PANIC_ANXIETY,
+            Watch,
+            6,
+            Speaker,
+            r"\b(?:sure|convinced|certain)\s+(?:that\s+)?I'?m\s+(?:about\s+to|going\s+to)\s+(?:pass\s+out|faint|die|collapse|have\s+a\s+heart\s+attack|lose\s+it)\b",
         ),
         // --- Substance use going up, or in immediate danger.
         cue(
@@ -387,6 +450,14 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             &format!(
                 r"\b(?:mix(?:ing|ed)?|with|on\s+top\s+of)\s+(?:my\s+)?(?:pills|sleeping\s+(?:pills|tablets)|painkillers|tablets|benzos|sedatives|diazepam|tramadol|opioids)\s+(?:and|with)\s+(?:\w+\s+)?{ALCOHOL}\b|\b(?:couldn't|could\s+not)\s+(?:wake|rouse)\s+(?:him|her|me)\b|\boverdos(?:e|ed|ing)\b"
             ),
+        ),
+        // Drink taken and a drive or a child in one's care ahead.
+        cue(
+            SUBSTANCE_USE,
+            Urgent,
+            9,
+            Speaker,
+            r"\b(?:had|drunk|drank|downed|finished)\s+(?:\w+\s+){0,5}?(?:bottles?|pints|glasses|cans|shots|drinks)\b[^.?!]{0,100}\b(?:in\s+the\s+car|drive|driving|behind\s+the\s+wheel|(?:pick|picking|collect|collecting)\s+(?:\w+\s+){0,3}(?:up\s+)?(?:from\s+)?(?:school|nursery|the\s+kids|the\s+children|the\s+twins|the\s+baby))\b",
         ),
         // Driving on drink: danger now, to the client and others.
         cue(
@@ -443,13 +514,20 @@ pub(crate) static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Speaker,
             r"\bhaven't\s+(?:eaten|had\s+a\s+(?:proper\s+)?meal)\s+(?:properly\s+)?(?:in|for)\s+(?:days|a\s+week|two\s+days|ages)\b|\bmake\s+myself\s+(?:sick|throw\s+up)\b|\b(?:just|only|nothing\s+but)?\s*(?:a\s+(?:cup\s+of\s+tea|coffee|black\s+coffee|cracker|biscuit|piece\s+of\s+toast|yoghurt|banana)|coffee|tea)\s+(?:and\s+(?:a\s+)?\w+\s+)?(?:until|till|all\s+day\s+until)\b[^.?!]{0,50}\b(?:evening|night|dinner|tea|bedtime)\b|\b(?:scrape|scraped|scraping|tip|tipped|tipping|throw|threw|throwing)\s+(?:it|most\s+of\s+it|half\s+of\s+it|my\s+(?:plate|dinner|food|tea|lunch))\s+(?:in|into)\s+the\s+bin\b|\blost\s+(?:a\s+stone|\w+\s+(?:kilos|pounds))\s+without\s+(?:trying|meaning\s+to)\b",
         ),
+        cue(
+            NOT_EATING,
+            Watch,
+            5,
+            Speaker,
+            r"\bliving\s+on\s+(?:nothing\s+but\s+)?(?:black\s+)?(?:coffee|tea|water|crisps|toast|air|cigarettes|energy\s+drinks)\b",
+        ),
         // --- Bullying and harassment (at work, online).
         cue(
             ABUSE_HARASSMENT,
             Watch,
             6,
             Any,
-            r"\bharass(?:ed|ing|ment)\b|\bbull(?:ied|ying)\b|\b(?:sexual|inappropriate)\s+(?:comments|jokes|advances|messages)\b|\b(?:comment(?:s|ed|ing)?|remarks?|jokes?)\s+(?:on|about)\s+my\s+(?:body|figure|looks|appearance|legs|chest|bum|weight|skirt|clothes|outfit)\b|\b(?:told|tells|telling|asked)\s+me\s+(?:to\s+smile|I'?d\s+do\s+better\s+if\s+I)\b|\bif\s+I\s+(?:wore|dressed|smiled)\b[^.?!]{0,30}\b(?:more|skirts?|dresses|heels|prettier)\b",
+            r"\b(?:does|did|doing|mocks?|mocked|mimics?|mimicked|imitates?|imitated|puts\s+on)\s+my\s+(?:accent|voice|stammer|stutter|lisp)\b|\bharass(?:ed|ing|ment)\b|\bbull(?:ied|ying)\b|\b(?:sexual|inappropriate)\s+(?:comments|jokes|advances|messages)\b|\b(?:comment(?:s|ed|ing)?|remarks?|jokes?)\s+(?:on|about)\s+my\s+(?:body|figure|looks|appearance|legs|chest|bum|weight|skirt|clothes|outfit)\b|\b(?:told|tells|telling|asked)\s+me\s+(?:to\s+smile|I'?d\s+do\s+better\s+if\s+I)\b|\bif\s+I\s+(?:wore|dressed|smiled)\b[^.?!]{0,30}\b(?:more|skirts?|dresses|heels|prettier)\b",
         ),
     ]
 });
