@@ -56,6 +56,9 @@ fn required(name: &str) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("{name} must be set (see docs/deploy.md)"))
 }
 
+/// What infra/template.yaml puts in the LLM key secret until an operator sets it.
+const LLM_KEY_PLACEHOLDER: &str = "SET-ME";
+
 fn optional(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -232,11 +235,20 @@ impl AwsRuntime {
         &self,
         transcripts: &TranscriptServices,
     ) -> anyhow::Result<Pipeline> {
-        let api_key = match optional("FLOWCOACH_LLM_API_KEY_SECRET_ARN") {
-            Some(arn) => Some(Secret::new(
-                secret_string(&self.clients.secrets(), &arn).await?.trim(),
-            )),
-            None => None,
+        let api_key = match (
+            optional("FLOWCOACH_LLM_BASE_URL"),
+            optional("LLM_API_KEY_SECRET_ARN"),
+        ) {
+            (Some(_), Some(arn)) => {
+                let key = secret_string(&self.clients.secrets(), &arn).await?;
+                if key.trim() == LLM_KEY_PLACEHOLDER {
+                    anyhow::bail!(
+                        "the LLM API key secret still holds its placeholder: set the provider's key in it (docs/deploy.md), or clear LlmBaseUrl"
+                    );
+                }
+                Some(Secret::new(key.trim()))
+            }
+            _ => None,
         };
         let analyst = AnalystRouter::from_config(LlmConfig::from_env_with_api_key(api_key)?)?;
         Ok(self.pipeline(

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::ai::analyst::{AnalysisRequest, ClientParticipant, SpeakerRole};
+use crate::ai::analyst::{AnalysisRequest, AttributedUtterance, ClientParticipant, SpeakerRole};
 use crate::ai::llm::Message;
 use crate::transcript::model::CoachingMetrics;
 
@@ -38,6 +38,70 @@ pub(crate) fn session_prefix(request: &AnalysisRequest) -> Vec<Message> {
     facts.push_str(&numbered_transcript(request));
     facts.push_str("</transcript>");
     vec![Message::system(SYSTEM), Message::user(facts)]
+}
+
+/// For a transcript too long for one prompt: the request for one part of
+/// it, numbered as in the whole session so quotes ground the same way.
+pub(crate) fn part_messages(
+    request: &AnalysisRequest,
+    part: &str,
+    index: usize,
+    count: usize,
+) -> Vec<Message> {
+    let mut facts = session_facts(request);
+    let _ = write!(
+        facts,
+        "\n<transcript part=\"{}\" of=\"{count}\">\n{part}</transcript>",
+        index + 1
+    );
+    vec![
+        Message::system(SYSTEM),
+        Message::user(facts),
+        Message::user(format!(
+            "{ANALYSE}\n\nThis is part {} of {count} of the transcript; its line numbers are the whole session's. Report the commitments and risk flags said in this part, and describe the clients, themes, the coach's practice and what happened (overview) as this part shows them.",
+            index + 1
+        )),
+    ]
+}
+
+/// For a transcript analysed in parts: the request to combine the parts'
+/// notes into one reading of the session (the transcript is not sent again).
+pub(crate) fn combine_messages(request: &AnalysisRequest, notes: &str) -> Vec<Message> {
+    let mut messages = notes_prefix(request, notes);
+    messages.push(Message::user(COMBINE));
+    messages
+}
+
+/// The prefix of the emails after a transcript analysed in parts: the
+/// session facts and the combined notes, in place of the transcript.
+pub(crate) fn notes_prefix(request: &AnalysisRequest, notes: &str) -> Vec<Message> {
+    let mut facts = session_facts(request);
+    let _ = write!(
+        facts,
+        "\nThe transcript is too long to send whole; it was read in parts, and these are the notes made from it.\n<session_notes>\n{}\n</session_notes>",
+        defused(notes)
+    );
+    vec![Message::system(SYSTEM), Message::user(facts)]
+}
+
+const COMBINE: &str = "Combine the notes of every part into one reading of the whole session and return the session_summary JSON: each client (what they worked on across the session), 3-6 themes of the whole session, 2-4 observations on the coach's practice, and an overview of two or three sentences.";
+
+/// The transcript's numbered lines in parts of about `budget` tokens at
+/// most (a turn longer than that is a part on its own).
+pub(crate) fn transcript_parts(request: &AnalysisRequest, budget: usize) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    for (index, utterance) in request.utterances.iter().enumerate() {
+        let line = numbered_line(index, utterance);
+        if !current.is_empty() && estimated_tokens(&current) + estimated_tokens(&line) > budget {
+            parts.push(std::mem::take(&mut current));
+        }
+        current.push_str(&line);
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
 }
 
 /// The analysis request, after the prefix.
@@ -133,21 +197,25 @@ fn metrics_summary(metrics: &CoachingMetrics) -> String {
 /// `[n] Speaker: words`, numbered from 1 as the quotes' `line` refers to
 /// them. Transcript words that would close the delimiter are defused.
 pub(crate) fn numbered_transcript(request: &AnalysisRequest) -> String {
-    let mut lines = String::new();
-    for (index, utterance) in request.utterances.iter().enumerate() {
-        let speaker = match &utterance.role {
-            SpeakerRole::Unknown if utterance.speaker.trim().is_empty() => "Unknown speaker",
-            _ => utterance.speaker.as_str(),
-        };
-        let _ = writeln!(
-            lines,
-            "[{}] {}: {}",
-            index + 1,
-            defused(speaker),
-            defused(&utterance.text)
-        );
-    }
-    lines
+    request
+        .utterances
+        .iter()
+        .enumerate()
+        .map(|(index, utterance)| numbered_line(index, utterance))
+        .collect()
+}
+
+fn numbered_line(index: usize, utterance: &AttributedUtterance) -> String {
+    let speaker = match &utterance.role {
+        SpeakerRole::Unknown if utterance.speaker.trim().is_empty() => "Unknown speaker",
+        _ => utterance.speaker.as_str(),
+    };
+    format!(
+        "[{}] {}: {}\n",
+        index + 1,
+        defused(speaker),
+        defused(&utterance.text)
+    )
 }
 
 /// Angle brackets become their look-alikes, so no transcript words can

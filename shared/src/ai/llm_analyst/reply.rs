@@ -80,6 +80,32 @@ pub(crate) const ANALYSIS_SCHEMA: &str = r#"{
   }
 }"#;
 
+/// Combining the parts of a long transcript: the reading of the whole
+/// session (commitments and risk flags come from the parts, grounded).
+pub(crate) const SUMMARY_SCHEMA: &str = r#"{
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["clients", "themes", "coach_observations", "overview"],
+  "properties": {
+    "clients": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name", "insights", "highlights"],
+        "properties": {
+          "name": {"type": "string"},
+          "insights": {"type": "array", "items": {"type": "string"}},
+          "highlights": {"type": "array", "items": {"type": "string"}, "description": "1-3 sentences addressed to the client ('You ...') for their follow-up email. Nothing about risk."}
+        }
+      }
+    },
+    "themes": {"type": "array", "items": {"type": "string"}},
+    "coach_observations": {"type": "array", "items": {"type": "string"}},
+    "overview": {"type": "string"}
+  }
+}"#;
+
 pub(crate) const DRAFT_SCHEMA: &str = r#"{
   "type": "object",
   "additionalProperties": false,
@@ -125,6 +151,14 @@ pub(crate) struct ClientReading {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+pub(crate) struct SummaryReply {
+    pub clients: Vec<ClientReading>,
+    pub themes: Vec<String>,
+    pub coach_observations: Vec<String>,
+    pub overview: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 pub(crate) struct DraftReply {
     pub subject: String,
     pub body: String,
@@ -133,6 +167,7 @@ pub(crate) struct DraftReply {
 /// Both schemas, checked once when the analyst is built.
 pub(crate) struct Schemas {
     pub analysis: JsonSchema,
+    pub summary: JsonSchema,
     pub draft: JsonSchema,
 }
 
@@ -140,6 +175,7 @@ impl Schemas {
     pub fn new() -> Result<Self, String> {
         Ok(Self {
             analysis: JsonSchema::new("session_analysis", ANALYSIS_SCHEMA)?,
+            summary: JsonSchema::new("session_summary", SUMMARY_SCHEMA)?,
             draft: JsonSchema::new("follow_up_email", DRAFT_SCHEMA)?,
         })
     }

@@ -211,7 +211,7 @@ async fn a_reply_that_never_fits_the_schema_is_a_permanent_error() {
 }
 
 #[tokio::test]
-async fn a_transcript_beyond_the_context_budget_is_refused_before_anything_is_sent() {
+async fn a_budget_too_small_for_any_transcript_is_refused_before_anything_is_sent() {
     let server = MockServer::start().await;
     let analyst = analyst_for(&server, |config| config.context_tokens = 1_500);
     let error = analyst.analyse(&group_session()).await.unwrap_err();
@@ -220,4 +220,92 @@ async fn a_transcript_beyond_the_context_budget_is_refused_before_anything_is_se
     };
     assert!(reason.contains("FLOWCOACH_LLM_CONTEXT_TOKENS"), "{reason}");
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_long_transcript_goes_in_parts_within_the_budget_each_line_sent_once() {
+    let server = MockServer::start().await;
+    let mut part = analysis_reply();
+    part["commitments"] = json!([
+        {"line": 2, "quote": "I'll send Marta the new rota by Friday", "text": "Send Marta the new rota", "when": "by Friday", "promised_to": []},
+        {"line": 150, "quote": "I'll book a call with the union rep tomorrow", "text": "Book a call with the union rep", "when": "tomorrow", "promised_to": []}
+    ]);
+    Mock::given(method("POST"))
+        .and(body_string_contains("\"session_analysis\""))
+        .respond_with(completion(&part, 900, 0))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("\"session_summary\""))
+        .respond_with(completion(
+            &json!({"clients": [], "themes": ["Rotas"], "coach_observations": [], "overview": "A long session about rotas."}),
+            400,
+            0,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("\"follow_up_email\""))
+        .respond_with(completion(&draft_reply("Ana"), 500, 0))
+        .mount(&server)
+        .await;
+    let mut request = group_session();
+    for turn in 0..300 {
+        let (speaker, role) = if turn % 2 == 0 {
+            ("Ana Ruiz", request.utterances[1].role.clone())
+        } else {
+            ("Ben Okafor", request.utterances[2].role.clone())
+        };
+        request
+            .utterances
+            .push(crate::ai::analyst::AttributedUtterance {
+                speaker: speaker.to_string(),
+                role,
+                start_ms: None,
+                text: format!(
+                    "Turn {turn}: we went over the rota for the spring shifts again, week by week."
+                ),
+            });
+    }
+    let budget = 6_000;
+    let analyst = analyst_for(&server, |config| config.context_tokens = budget);
+    let analysis = analyst.analyse(&request).await.unwrap();
+
+    let sent = bodies(&server.received_requests().await.unwrap());
+    let parts: Vec<&Value> = sent
+        .iter()
+        .filter(|b| b.to_string().contains("\"session_analysis\""))
+        .collect();
+    assert!(parts.len() >= 2, "{} parts", parts.len());
+    for body in &sent {
+        let prompt: usize = body["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["content"].as_str().unwrap().len().div_ceil(4))
+            .sum();
+        let schema = body["response_format"]["json_schema"]["schema"]
+            .to_string()
+            .len()
+            / 4;
+        assert!(
+            prompt + schema + 1024 <= budget as usize,
+            "{prompt} + {schema} tokens"
+        );
+    }
+    // Every line of the transcript went to the model exactly once.
+    let all: String = sent.iter().map(|b| b["messages"].to_string()).collect();
+    for turn in [0, 137, 299] {
+        assert_eq!(
+            all.matches(&format!("Turn {turn}:")).count(),
+            1,
+            "turn {turn}"
+        );
+    }
+    assert_eq!(analysis.overview, "A long session about rotas.");
+    // The same commitment reported by several parts is kept once.
+    assert_eq!(analysis.commitments.len(), 2, "{:?}", analysis.commitments);
+    let usage = analysis.usage.unwrap();
+    assert_eq!(usage.calls as usize, parts.len() + 1 + 2);
 }
