@@ -85,14 +85,14 @@ static NOT_A_PLEDGE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// the conversation itself ("I'll give you an example") rather than pledges.
 static NOT_AN_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"^(?:not|never|probably|maybe|perhaps|possibly|hopefully|be|see|feel|need|freeze|forget|fail|panic|cry|die|lose|hate|love|like|regret|end up|wonder|think|guess|bet|wait and see|(?:survive|manage|cope)(?:\s*[.,!]|\s*$)|live with|miss|remember|admit|say (?:this|that|it|so|something)\b|keep (?:thinking|saying)|tell you what|give you an example|explain|put it this way|stop there|leave it there|be quick|keep it (?:brief|short)|share my screen|read (?:it|this|that) out|go(?:\s+(?:first|now|then|too|next))?\s*(?:[.,!?]|$)|stop\s+you|slow\s+(?:us|things|this|it)\s+down|tell\s+you\s+(?:that|this|what|now)|hold\s+you\s+to|believe|enjoy|get\s+there|keep\s+going|be\s+fine|be\s+okay|eat\s+my\s+hat|take\s+your\s+point|let\s+you\s+go|leave\s+you\s+(?:to\s+it|with\s+that))\b",
+        r"^(?:not|never|probably|maybe|perhaps|possibly|hopefully|be|see(?:\s+(?:how|what|if|whether|when|where|you|it|that|for\s+myself|about\s+(?:that|it|this)))?\s*(?:[.,!?]|$)|see\s+(?:how|what|if|whether|when|where|you|for\s+myself|about\s+(?:that|it|this))|feel|need|freeze|forget|fail|panic|cry|die|lose|hate|love|like|regret|end up|wonder|think|guess|bet|wait and see|(?:survive|manage|cope)(?:\s*[.,!]|\s*$)|live with|miss|remember|admit|say (?:this|that|it|so|something)\b|keep (?:thinking|saying)|tell you what|give you an example|explain|put it this way|stop there|leave it there|be quick|keep it (?:brief|short)|share my screen|read (?:it|this|that) out|go(?:\s+(?:first|now|then|too|next))?\s*(?:[.,!?]|$)|stop\s+you|slow\s+(?:us|things|this|it)\s+down|tell\s+you\s+(?:that|this|what|now)|hold\s+you\s+to|believe|enjoy|get\s+there|keep\s+going|be\s+fine|be\s+okay|eat\s+my\s+hat|eat\s+my\s+(?:\w+\s+){1,2}if|ask\s+you\s+(?:something|this|a\s+question|plainly|directly|straight|honestly|outright)|take\s+your\s+point|let\s+you\s+go|leave\s+you\s+(?:to\s+it|with\s+that))\b",
     )
 });
 /// "have" is only an action with a concrete object ("have the conversation",
 /// "have it done"), not a routine ("have dinner at six").
 static HAVE_AS_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"^have\s+(?:(?:a|an|the|that|this|my|our|one|another)\s+(?:\w+\s+)?(?:conversation|chat|talk|word|call|meeting|look|discussion|draft|plan|version)\b|(?:it|that|this|them|the|my|our|your|a|an)\b[^.?!,;]{0,60}?\s(?:done|ready|finished|sent|written|drafted|booked|signed|sorted|to\s+(?:the|my|your|his|her|their)\s+\w+|in\s+(?:your|the|his|her|their)\s+(?:inbox|hands|pigeonhole)|on\s+(?:your|the|his|her)\s+desk)\b|[^.?!,;]{1,60}?\binstead\s+of\b|a\s+proper\s+(?:meal|plate|lunch|breakfast|dinner|break)\b)",
+        r"^have\s+(?:(?:a|an|the|that|this|my|our|one|another)\s+(?:\w+\s+)?(?:conversation|chat|talk|word|call|meeting|look|discussion|draft|plan|version)\b|(?:it|that|this|them|the|my|our|your|a|an)\b[^.?!,;]{0,60}?\s(?:done|ready|finished|sent|written|drafted|booked|signed|sorted|filled\s+in|handed\s+in|sent\s+off|submitted|in\s+(?:before|by|on)|to\s+(?:the|my|your|his|her|their)\s+\w+|in\s+(?:your|the|his|her|their)\s+(?:inbox|hands|pigeonhole)|on\s+(?:your|the|his|her)\s+desk)\b|[^.?!,;]{1,60}?\binstead\s+of\b|a\s+proper\s+(?:meal|plate|lunch|breakfast|dinner|break)\b)",
     )
 });
 /// "try it", "give it a go": acceptance words, only meaningful after a
@@ -117,6 +117,16 @@ static DEFERRAL: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:once the dust settles|at some point|some ?day|one day|one of these days|who knows|eventually|when I get (?:a|the) chance|when I get round to it|when I can|if I can|if I have time|if there's time|sometime)\b",
     )
 });
+/// A deferral with a time frame after it ("at some point next week") is a
+/// vague date, not an open end.
+static BOUNDED_DEFERRAL: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"\b(?:at\s+some\s+point|sometime)\s+(?:next|this|before|by|in\s+the\s+next)\b")
+});
+
+fn is_open_ended(clause: &str) -> bool {
+    DEFERRAL.is_match(clause) && !BOUNDED_DEFERRAL.is_match(clause)
+}
+
 /// Where a further pledge starts a new clause: "…, and I'll …", "; I'm
 /// going to …". Group 1 is the pledge's "I".
 static NEXT_PLEDGE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -413,7 +423,7 @@ fn pledge_at(
         },
     };
     // "One of these days I'll …" defers as surely as "… at some point".
-    if !is_an_action(&raw_action) || DEFERRAL.is_match(&sentence[clause.clone()]) {
+    if !is_an_action(&raw_action) || is_open_ended(&sentence[clause.clone()]) {
         return None;
     }
     let pronoun_object = has_pronoun_object(&raw_action);
