@@ -33,11 +33,14 @@ fi
 
 work="$(mktemp -d)"
 database="fc_fuzz_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-server_pid=""
+server_pid="" model_pid=""
 cleanup() {
   local status=$?
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  fi
+  if [ -n "$model_pid" ]; then
+    kill "$model_pid" 2>/dev/null && wait "$model_pid" 2>/dev/null || true
   fi
   psql -d postgres -qc "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null ||
     log "could not drop database $database"
@@ -56,6 +59,14 @@ psql -d postgres -qc "CREATE DATABASE \"$database\"" >/dev/null
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$database"
 export FLOWCOACH_BIND="127.0.0.1:$port" FLOWCOACH_DATA_DIR="$work/data" RUST_LOG="${RUST_LOG:-warn}"
 
+# Refinement goes to a scripted model, so the refine endpoints answer as they
+# do with one configured; the fuzz coach's analyses stay local (below).
+mkfifo "$work/model.url"
+python3 "$FLOWCOACH_ROOT/scripts/scripted-model.py" >"$work/model.url" &
+model_pid=$!
+read -r model_url <"$work/model.url"
+export FLOWCOACH_LLM_BASE_URL="$model_url" FLOWCOACH_LLM_MODEL=scripted-model FLOWCOACH_LLM_API_KEY=fuzz-not-a-secret
+
 "$BIN" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "flowcoach migrate failed"; }
 "$BIN" serve >"$work/serve.log" 2>&1 &
 server_pid=$!
@@ -72,6 +83,7 @@ api() { # api METHOD PATH [JSON]: the response body; fails on a non-2xx status
     ${3:+-H "Content-Type: application/json" --data "$3"}
 }
 field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+api PATCH /v1/me '{"analyser": "local"}' >/dev/null
 FUZZ_CLIENT_ID="$(api POST /v1/clients '{"name": "Fiona Fuzz", "email": "fiona@example.com"}' | field id)"
 FUZZ_SESSION_ID="$(api POST /v1/sessions "{\"title\": \"Fuzz check-in\", \"held_at\": \"2026-09-08T09:00:00Z\",
   \"participants\": [{\"client_id\": \"$FUZZ_CLIENT_ID\"}]}" | field id)"

@@ -64,6 +64,8 @@ pub async fn run_api(
     let mut state = state(&runtime, auth);
     // Only api-docs, which serves the unsubscribe pages, is given the key.
     state.unsubscribe = runtime.unsubscribe_links().await?;
+    // Only api-sessions and api-follow-ups are given a language model.
+    state.refinement = runtime.refinement().await?;
     lambda_http::run(router(state)).await
 }
 

@@ -9,6 +9,7 @@ use flowcoach_core::ai::embedder::Embedder;
 use flowcoach_core::ai::local::LocalAnalyst;
 use flowcoach_core::ai::minilm::default_model_dir;
 use flowcoach_core::ai::minilm::LazyMiniLm;
+use flowcoach_core::ai::refiner::Refiner;
 use flowcoach_core::config::{HttpSettings, LocalConfig, Secret};
 use flowcoach_core::domain::{CoachId, CoachRole, EmailAddress};
 use flowcoach_core::runtime::local::LocalRuntime;
@@ -38,6 +39,8 @@ pub struct TestAppOptions {
     pub inbox_poll_interval: Duration,
     /// A built web app to serve beside the API.
     pub web_dir: Option<std::path::PathBuf>,
+    /// Refines drafts (a language model); `None`: refinement not configured.
+    pub refiner: Option<Arc<dyn Refiner>>,
 }
 
 impl Default for TestAppOptions {
@@ -53,6 +56,7 @@ impl Default for TestAppOptions {
             http: HttpSettings::default(),
             inbox_poll_interval: Duration::from_secs(1),
             web_dir: None,
+            refiner: None,
         }
     }
 }
@@ -134,6 +138,7 @@ impl TestApp {
         let mut runtime = LocalRuntime::with_ai(config, options.analyst, options.embedder)
             .await
             .expect("runtime");
+        runtime.refiner = options.refiner;
         runtime.worker_settings.base_backoff = Duration::from_millis(50);
         runtime.worker_settings.max_backoff = Duration::from_millis(400);
         runtime.worker_settings.idle_poll = Duration::from_millis(50);

@@ -9,6 +9,7 @@ pub mod evaluation;
 pub mod fixtures;
 pub mod mailer;
 pub mod memory;
+pub mod scripted_model;
 pub mod smtp_sink;
 pub mod wire;
 

@@ -7,6 +7,8 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
+import { startScriptedModel } from './scripted-model'
+
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer()
@@ -39,6 +41,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flowcoach-e2e-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
+  // Refinement goes to a scripted model; the coach's analyses stay local (below).
+  const model = await startScriptedModel()
   const env = {
     ...process.env,
     DATABASE_URL: admin.replace(/\/[^/]*$/, `/${database}`),
@@ -46,6 +50,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     FLOWCOACH_BIND: `127.0.0.1:${port}`,
     FLOWCOACH_PUBLIC_URL: url,
     FLOWCOACH_WEB_DIR: resolve('dist'),
+    FLOWCOACH_LLM_BASE_URL: model.url,
+    FLOWCOACH_LLM_MODEL: 'scripted-model-1',
+    FLOWCOACH_LLM_API_KEY: 'e2e-not-a-secret',
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
   }
   execFileSync(bin, ['migrate'], { env, stdio: 'inherit' })
@@ -54,6 +61,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const token = execFileSync(bin, ['token', '--coach', 'dana@example.com', '--name', 'Dana Whitfield'], { env })
     .toString()
     .trim()
+  // The scripted model only refines: this coach's sessions use the local analyser.
+  const chosen = await fetch(`${url}/v1/me`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ analyser: 'local' }),
+  })
+  if (!chosen.ok) throw new Error(`choosing the local analyser failed: ${chosen.status} ${await chosen.text()}`)
 
   process.env.FLOWCOACH_E2E_URL = url
   process.env.FLOWCOACH_E2E_TOKEN = token
@@ -62,6 +76,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return async () => {
     server.kill('SIGTERM')
     await new Promise((done) => server.once('exit', done))
+    model.server.close()
     execFileSync('psql', [admin, '-qc', `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`])
     rmSync(dataDir, { recursive: true, force: true })
   }

@@ -32,14 +32,14 @@ use crate::domain::follow_up_lifecycle::{
 use crate::domain::text::{label, prose};
 use crate::domain::FollowUpStatus;
 use crate::store::follow_ups::{
-    self, FollowUpFilter, FollowUpVersion, FollowUpView, Locked, StateChange,
+    self, FollowUpFilter, FollowUpVersion, FollowUpView, Locked, NewVersion, StateChange,
 };
 use crate::store::Executor;
 
 /// Longest subject a coach may give a follow-up.
-const MAX_SUBJECT_CHARS: usize = 200;
+pub(super) const MAX_SUBJECT_CHARS: usize = 200;
 /// Longest body.
-const MAX_BODY_CHARS: usize = 20_000;
+pub(super) const MAX_BODY_CHARS: usize = 20_000;
 
 resource_routes! {
     [list_follow_ups],
@@ -202,13 +202,15 @@ async fn edit_follow_up(
         .await?
         .ok_or(ApiError::NotFound("follow-up"))?;
     let version = locked.version + 1;
-    follow_ups::add_coach_version(
+    follow_ups::add_version(
         &tx,
         coach,
         id,
         version,
-        subject.as_deref().unwrap_or(&current.subject),
-        body.as_deref().unwrap_or(&current.body),
+        &NewVersion::edit(
+            subject.as_deref().unwrap_or(&current.subject),
+            body.as_deref().unwrap_or(&current.body),
+        ),
     )
     .await?;
     audit_with(
@@ -455,7 +457,7 @@ fn in_time_zone(local: NaiveDateTime, time_zone: &str) -> Result<DateTime<Utc>, 
     }
 }
 
-fn check_version(locked: &Locked, expected: Option<i32>) -> Result<(), ApiError> {
+pub(super) fn check_version(locked: &Locked, expected: Option<i32>) -> Result<(), ApiError> {
     match expected {
         Some(expected) if expected != locked.version => Err(ApiError::PreconditionFailed(format!(
             "The follow-up is at version {}, not {expected}: it changed since you read it.",
@@ -465,7 +467,11 @@ fn check_version(locked: &Locked, expected: Option<i32>) -> Result<(), ApiError>
     }
 }
 
-async fn lock(tx: &impl Executor, caller: &Caller, id: Uuid) -> Result<Locked, ApiError> {
+pub(super) async fn lock(
+    tx: &impl Executor,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Locked, ApiError> {
     follow_ups::lock(tx, tenant(caller), id)
         .await?
         .ok_or(ApiError::NotFound("follow-up"))
@@ -504,7 +510,7 @@ async fn transition(
     Ok(with_etag(view.version, view))
 }
 
-async fn current_view(
+pub(super) async fn current_view(
     db: &impl Executor,
     caller: &Caller,
     id: Uuid,
@@ -515,7 +521,7 @@ async fn current_view(
 }
 
 /// "cannot approve …" as a sentence: "Cannot approve ….".
-fn sentence(text: &str) -> String {
+pub(super) fn sentence(text: &str) -> String {
     let mut chars = text.chars();
     let capitalised: String = chars
         .next()

@@ -10,6 +10,7 @@ mod commitments;
 pub mod edge;
 mod events;
 mod extract;
+mod follow_up_revisions;
 mod follow_ups;
 mod health;
 pub mod idempotency;
@@ -18,9 +19,11 @@ pub mod openapi;
 mod pages;
 mod pagination;
 pub mod problem;
+mod refinement;
 pub mod request_id;
 mod responses;
 mod sessions;
+mod summary_revisions;
 mod templates;
 mod unsubscribe;
 mod versioning;
@@ -33,10 +36,11 @@ use axum::middleware;
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::ai::refiner::Refiner;
 use crate::delivery::UnsubscribeLinks;
 use crate::domain::CoachId;
 use crate::ingest::Ingest;
-use crate::ports::{IdempotencyStore, LiveEvents, ObjectStore, TranscriptUploads};
+use crate::ports::{IdempotencyStore, LiveEvents, Notifier, ObjectStore, TranscriptUploads};
 use crate::store::{audit, Executor, Pool};
 pub use auth::{Authenticator, Caller, LocalAuth, LocalTokens};
 pub use edge::HttpLimits;
@@ -61,6 +65,16 @@ pub struct AppState {
     /// Live events for `GET /v1/events`; `None` where this process serves
     /// no WebSocket (the AWS functions: API Gateway's WebSocket API does).
     pub live: Option<Arc<dyn LiveEvents>>,
+    /// Revisions by the language model; `None` where none is configured
+    /// (the refine endpoints then say what to configure).
+    pub refinement: Option<Refinement>,
+}
+
+/// The language model that refines drafts, and where the revisions stream.
+#[derive(Clone)]
+pub struct Refinement {
+    pub refiner: Arc<dyn Refiner>,
+    pub notifier: Arc<dyn Notifier>,
 }
 
 /// Appends to the audit log (ids and action names only) on the connection or
@@ -112,11 +126,19 @@ async fn audit_with(
 /// Every authenticated resource, as served and as documented: one list, so
 /// the document and the servers cannot disagree on which resources exist.
 type ResourceRoutes = (fn() -> Router<AppState>, fn() -> OpenApiRouter<AppState>);
-const RESOURCES: [ResourceRoutes; 6] = [
+const RESOURCES: [ResourceRoutes; 8] = [
     (me::router, me::documented_router),
     (clients::router, clients::documented_router),
     (sessions::router, sessions::documented_router),
+    (
+        summary_revisions::router,
+        summary_revisions::documented_router,
+    ),
     (follow_ups::router, follow_ups::documented_router),
+    (
+        follow_up_revisions::router,
+        follow_up_revisions::documented_router,
+    ),
     (commitments::router, commitments::documented_router),
     (templates::router, templates::documented_router),
 ];
@@ -207,7 +229,14 @@ pub mod lambda {
     }
 
     pub fn sessions(state: AppState) -> Router {
-        build_router(state, vec![super::sessions::router()], health::router())
+        build_router(
+            state,
+            vec![
+                super::sessions::router(),
+                super::summary_revisions::router(),
+            ],
+            health::router(),
+        )
     }
 
     pub fn follow_ups(state: AppState) -> Router {
@@ -215,6 +244,7 @@ pub mod lambda {
             state,
             vec![
                 super::follow_ups::router(),
+                super::follow_up_revisions::router(),
                 super::commitments::router(),
                 super::templates::router(),
             ],

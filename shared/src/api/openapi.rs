@@ -18,6 +18,8 @@ The bearer token goes in `Authorization` or, from a browser, as a second subprot
 Each message is one JSON object `{\"type\", \"at\", ...}` for the token's coach: \
 `session.stage` (`session_id`, `stage`), `session.ready` (`session_id`), `session.failed` (`session_id`, `stage`, `reason`), \
 `follow_up.sent` (`follow_up_id`), `follow_up.failed` (`follow_up_id`, `reason`), `follow_up.unknown` (`follow_up_id`), \
+`refinement.delta` (`target` `follow_up` or `summary`, `id` the follow-up's or the session's, `text` the next piece of the revision), \
+`refinement.done` (`target`, `id`, `version`, `version_id`: the stored version) and `refinement.failed` (`target`, `id`, `reason`) while a refine request runs, \
 and `events.missed` (`count`) when the screen fell behind and should refetch. \
 On AWS the same events arrive on the stack's WebSocket API (output `LiveEventsUrl`), with the same subprotocols or `?token=`."),
     modifiers(&BearerAuth, &ProblemResponses),

@@ -109,6 +109,18 @@ pub enum ApiError {
     },
     #[error("The request took too long to handle; try again shortly.")]
     TimedOut,
+    /// A capability this deployment was not given (refinement without a
+    /// language model): the message says what to configure.
+    #[error("{0}")]
+    NotConfigured(String),
+    /// An outside service answered, but not usably (a language model's
+    /// reply that cannot be used): `message` for the caller, `source` for the log.
+    #[error("{message}")]
+    BadGateway {
+        message: &'static str,
+        #[source]
+        source: BoxError,
+    },
     /// Another status a layer answered with, said in its own words.
     #[error("{}", .0.canonical_reason().unwrap_or("The request could not be handled."))]
     Http(StatusCode),
@@ -203,6 +215,8 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable { .. } | Self::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotConfigured(_) => StatusCode::NOT_IMPLEMENTED,
+            Self::BadGateway { .. } => StatusCode::BAD_GATEWAY,
             Self::Http(status) => *status,
         }
     }
@@ -226,6 +240,8 @@ impl ApiError {
             Self::Internal(_) => "internal",
             Self::Unavailable { .. } => "unavailable",
             Self::TimedOut => "timed-out",
+            Self::NotConfigured(_) => "not-configured",
+            Self::BadGateway { .. } => "bad-gateway",
             Self::Http(_) => "http",
         }
     }
@@ -310,6 +326,10 @@ impl ApiError {
             }
             Self::Unavailable { message, source } => {
                 tracing::warn!(request_id, error = %error_chain(source.as_ref()), "a dependency is unavailable");
+                (*message).to_owned()
+            }
+            Self::BadGateway { message, source } => {
+                tracing::warn!(request_id, error = %error_chain(source.as_ref()), "an outside service answered unusably");
                 (*message).to_owned()
             }
             other => other.to_string(),

@@ -63,9 +63,21 @@ const PROBLEMS: &[(u16, &str, &str)] = &[
         "The change needs an `If-Match` header with the version it was made against.",
     ),
     (
+        501,
+        "NotConfigured",
+        "This deployment was not given what the action needs: refinement without a language model \
+         (the detail names the settings to configure).",
+    ),
+    (
+        502,
+        "BadGateway",
+        "The language model answered, but its reply could not be used (empty, cut off, or refused); \
+         try again, perhaps with another instruction.",
+    ),
+    (
         503,
         "Unavailable",
-        "A dependency (database, storage, queue) is unavailable or the request took too long; retry shortly.",
+        "A dependency (database, storage, queue) or the language model is unavailable, or the request took too long; retry shortly.",
     ),
 ];
 
@@ -137,6 +149,8 @@ problems! {
     Versioned: 412, 428;
     /// An action that honours an `If-Match` when one is sent.
     IfMatched: 412;
+    /// A revision written by the language model.
+    LanguageModel: 501, 502;
 }
 
 #[cfg(test)]
@@ -157,6 +171,7 @@ mod tests {
             Conflicting::responses(),
             Versioned::responses(),
             IfMatched::responses(),
+            LanguageModel::responses(),
         ] {
             assert!(!set.is_empty());
             for reference in set.values() {

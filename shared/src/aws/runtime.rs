@@ -13,9 +13,10 @@ use crate::adapters::postgres::PgIdempotencyStore;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
 use crate::ai::llm::LlmConfig;
+use crate::ai::llm_refiner::LlmRefiner;
 use crate::ai::minilm::{self, default_model_dir};
 use crate::ai::routing::AnalystRouter;
-use crate::api::{AppState, Authenticator};
+use crate::api::{AppState, Authenticator, Refinement};
 use crate::config::Secret;
 use crate::delivery::{Dispatcher, UnsubscribeLinks};
 use crate::domain::PipelineStage;
@@ -235,6 +236,18 @@ impl AwsRuntime {
         &self,
         transcripts: &TranscriptServices,
     ) -> anyhow::Result<Pipeline> {
+        let analyst = AnalystRouter::from_config(self.llm_config().await?)?;
+        Ok(self.pipeline(
+            transcripts,
+            Arc::new(analyst),
+            minilm::embedder(default_model_dir()),
+        ))
+    }
+
+    /// The language model the function is given (`FLOWCOACH_LLM_BASE_URL`),
+    /// its API key read from Secrets Manager once per cold start; `None`
+    /// where it is given none.
+    async fn llm_config(&self) -> anyhow::Result<Option<LlmConfig>> {
         let api_key = match (
             optional("FLOWCOACH_LLM_BASE_URL"),
             optional("LLM_API_KEY_SECRET_ARN"),
@@ -250,12 +263,20 @@ impl AwsRuntime {
             }
             _ => None,
         };
-        let analyst = AnalystRouter::from_config(LlmConfig::from_env_with_api_key(api_key)?)?;
-        Ok(self.pipeline(
-            transcripts,
-            Arc::new(analyst),
-            minilm::embedder(default_model_dir()),
-        ))
+        Ok(LlmConfig::from_env_with_api_key(api_key)?)
+    }
+
+    /// Refinement for the API functions that offer it (api-sessions,
+    /// api-follow-ups): the configured language model, its revisions pushed
+    /// to the coach's WebSocket connections.
+    pub async fn refinement(&self) -> anyhow::Result<Option<Refinement>> {
+        let Some(config) = self.llm_config().await? else {
+            return Ok(None);
+        };
+        Ok(Some(Refinement {
+            refiner: Arc::new(LlmRefiner::from_config(config)?),
+            notifier: self.notifier(),
+        }))
     }
 
     /// Where live events go: the coach's WebSocket connections where the
@@ -325,6 +346,8 @@ impl AwsRuntime {
             unsubscribe: None,
             // API Gateway's WebSocket API serves live events (ws-connections).
             live: None,
+            // `refinement`, for the functions that refine.
+            refinement: None,
         }
     }
 

@@ -3,6 +3,7 @@
 mod email;
 pub mod follow_up_lifecycle;
 pub mod retention;
+pub mod revision_diff;
 mod status;
 pub mod text;
 

@@ -52,8 +52,15 @@ labelled_enum!(
 );
 labelled_enum!(Attendance { Attended => "attended", Absent => "absent" });
 labelled_enum!(
-    /// Who or what made a summary or follow-up version.
-    VersionSource { Ai => "ai", CoachEdit => "coach_edit", AiRefinement => "ai_refinement" }
+    /// Who or what made a summary or follow-up version: the analysis, the
+    /// coach's edit, the language model at the coach's instruction, or the
+    /// coach going back to an earlier version.
+    VersionSource {
+        Ai => "ai",
+        CoachEdit => "coach_edit",
+        AiRefinement => "ai_refinement",
+        Revert => "revert",
+    }
 );
 labelled_enum!(
     /// Where a follow-up is in its lifecycle (`domain::follow_up_lifecycle`).

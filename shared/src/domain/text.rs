@@ -38,6 +38,11 @@ pub fn prose(raw: &str, max: usize) -> Result<String, InvalidText> {
     within(raw, max)
 }
 
+/// The first word of a full name, as an email addresses its reader.
+pub fn first_name(full_name: &str) -> &str {
+    full_name.split_whitespace().next().unwrap_or(full_name)
+}
+
 fn within(text: &str, max: usize) -> Result<String, InvalidText> {
     if text.chars().count() > max {
         return Err(InvalidText::TooLong { max });

@@ -14,7 +14,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 pub use idempotency::{IdempotencyError, IdempotencyStore};
 pub use mailer::{MailError, Mailer, OutgoingEmail};
-pub use notifier::{EventKind, LiveEvent, LiveEvents, Notifier};
+pub use notifier::{EventKind, LiveEvent, LiveEvents, Notifier, RefinementTarget};
 pub use object_store::{ObjectStore, ObjectStoreError};
 pub use queue::{QueueError, StageMessage, StageQueue};
 pub use uploads::{TranscriptUploads, UploadError, UploadTarget};

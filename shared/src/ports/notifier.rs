@@ -6,7 +6,9 @@ use uuid::Uuid;
 use crate::domain::{CoachId, PipelineStage};
 
 /// What happened, with the id of what it happened to. Ids, statuses and
-/// reasons a person can act on only: never client words.
+/// reasons a person can act on only: never client words — except a
+/// revision's text as it is written, which goes to the coach's own screens
+/// and is never logged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type")]
 pub enum EventKind {
@@ -30,6 +32,43 @@ pub enum EventKind {
     /// Handed to the mail provider, outcome not recorded: the coach decides.
     #[serde(rename = "follow_up.unknown")]
     FollowUpUnknown { follow_up_id: Uuid },
+    /// The next piece of a revision the language model is writing.
+    #[serde(rename = "refinement.delta")]
+    RefinementDelta {
+        target: RefinementTarget,
+        /// The follow-up's id, or the session's for its summary.
+        id: Uuid,
+        text: String,
+    },
+    /// The revision is stored as `version`.
+    #[serde(rename = "refinement.done")]
+    RefinementDone {
+        target: RefinementTarget,
+        id: Uuid,
+        version: i32,
+        version_id: Uuid,
+    },
+    #[serde(rename = "refinement.failed")]
+    RefinementFailed {
+        target: RefinementTarget,
+        id: Uuid,
+        reason: String,
+    },
+}
+
+impl EventKind {
+    /// Whether the event carries the coach's draft text (kept out of logs).
+    pub fn carries_text(&self) -> bool {
+        matches!(self, Self::RefinementDelta { .. })
+    }
+}
+
+/// What a refinement revises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefinementTarget {
+    FollowUp,
+    Summary,
 }
 
 /// A live event for the coach's open screens:

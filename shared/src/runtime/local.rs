@@ -20,7 +20,9 @@ use crate::adapters::smtp_mailer::SmtpMailer;
 use crate::ai::analyst::Analyst;
 use crate::ai::embedder::Embedder;
 use crate::ai::llm::LlmConfig;
+use crate::ai::llm_refiner::LlmRefiner;
 use crate::ai::minilm;
+use crate::ai::refiner::Refiner;
 use crate::ai::routing::AnalystRouter;
 use crate::api::{self, AppState, LocalAuth, LocalTokens};
 use crate::config::{HttpSettings, LocalConfig};
@@ -43,6 +45,8 @@ pub struct LocalRuntime {
     pub worker_settings: WorkerSettings,
     /// Sends due follow-ups on the schedule tick.
     pub dispatcher: Dispatcher,
+    /// Refines drafts where a language model is configured.
+    pub refiner: Option<Arc<dyn Refiner>>,
 }
 
 /// The SMTP server of `FLOWCOACH_SMTP_URL`, else the outbox folder.
@@ -59,8 +63,12 @@ impl LocalRuntime {
     /// Connects and builds the adapters; the embedding model loads on first use.
     pub async fn build(config: LocalConfig) -> anyhow::Result<Self> {
         let embedder = minilm::embedder(config.model_dir.clone());
-        let analyst = AnalystRouter::from_config(LlmConfig::from_env()?)?;
-        Self::with_ai(config, Arc::new(analyst), embedder).await
+        let llm = LlmConfig::from_env()?;
+        let refiner = llm.clone().map(LlmRefiner::from_config).transpose()?;
+        let analyst = AnalystRouter::from_config(llm)?;
+        let mut runtime = Self::with_ai(config, Arc::new(analyst), embedder).await?;
+        runtime.refiner = refiner.map(|refiner| Arc::new(refiner) as Arc<dyn Refiner>);
+        Ok(runtime)
     }
 
     /// Loads the embedding model now, so a missing model stops start-up with
@@ -122,6 +130,7 @@ impl LocalRuntime {
         };
         Ok(Self {
             dispatcher,
+            refiner: None,
             tokens: Arc::new(LocalTokens::with_max_lifetime(
                 &config.jwt_secret,
                 config.token_max_lifetime,
@@ -154,6 +163,10 @@ impl LocalRuntime {
             http: self.config.http.limits.clone(),
             unsubscribe: Some(self.dispatcher.links.clone()),
             live: Some(self.notifier.clone()),
+            refinement: self.refiner.clone().map(|refiner| api::Refinement {
+                refiner,
+                notifier: self.notifier.clone(),
+            }),
         }
     }
 

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Executor, StoreError};
-use crate::ai::analyst::FollowUpDraft;
+use crate::ai::analyst::{AnalysisUsage, FollowUpDraft};
 use crate::domain::{new_id, CoachId, FollowUpStatus, VersionSource};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -49,7 +49,43 @@ pub struct FollowUpVersion {
     pub subject: String,
     pub body: String,
     pub source: VersionSource,
+    /// The coach's instruction, on a refinement.
+    pub instruction: Option<String>,
+    /// The model that wrote it, on the analysis's draft and a refinement.
+    pub model: Option<String>,
+    /// The version it was made from: a refinement's draft, a revert's target.
+    pub based_on: Option<i32>,
+    /// What the language model was charged for a refinement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<AnalysisUsage>,
     pub created_at: DateTime<Utc>,
+}
+
+/// A version to add: the coach's edit, a refinement or a revert.
+#[derive(Debug, Clone)]
+pub struct NewVersion<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub source: VersionSource,
+    pub instruction: Option<&'a str>,
+    pub model: Option<&'a str>,
+    pub based_on: Option<i32>,
+    pub usage: Option<&'a AnalysisUsage>,
+}
+
+impl<'a> NewVersion<'a> {
+    /// The coach's own edit.
+    pub fn edit(subject: &'a str, body: &'a str) -> Self {
+        Self {
+            subject,
+            body,
+            source: VersionSource::CoachEdit,
+            instruction: None,
+            model: None,
+            based_on: None,
+            usage: None,
+        }
+    }
 }
 
 /// The follow-ups a list asks for; `None` matches all.
@@ -255,23 +291,29 @@ pub async fn versions(
     if exists(db, coach, id).await? {
         let rows = db
             .fetch_all(
-                "SELECT version, subject, body, source::text AS source, created_at
+                "SELECT version, subject, body, source::text AS source, created_at, instruction, model, based_on, usage
                    FROM follow_up_versions WHERE coach_id = $1 AND follow_up_id = $2
                   ORDER BY version",
                 &[&coach.0, &id],
             )
             .await?;
-        return Ok(Some(
-            rows.iter()
-                .map(|r| FollowUpVersion {
+        return rows
+            .iter()
+            .map(|r| {
+                Ok(FollowUpVersion {
                     version: r.get(0),
                     subject: r.get(1),
                     body: r.get(2),
                     source: r.get(3),
                     created_at: r.get(4),
+                    instruction: r.get(5),
+                    model: r.get(6),
+                    based_on: r.get(7),
+                    usage: super::json::optional(r.get(8), "refinement usage")?,
                 })
-                .collect(),
-        ));
+            })
+            .collect::<Result<_, _>>()
+            .map(Some);
     }
     Ok(None)
 }
@@ -307,20 +349,33 @@ pub async fn lock(
     }))
 }
 
-/// Adds the coach's edit as the next version and makes it current. Call
-/// under [`lock`], with `version` one past the locked one.
-pub async fn add_coach_version(
+/// Adds the next version and makes it current. Call under [`lock`], with
+/// `version` one past the locked one.
+pub async fn add_version(
     db: &impl Executor,
     coach: CoachId,
     id: Uuid,
     version: i32,
-    subject: &str,
-    body: &str,
-) -> Result<(), StoreError> {
+    new: &NewVersion<'_>,
+) -> Result<Uuid, StoreError> {
+    let version_id = new_id();
+    let usage = super::json::to_optional(new.usage, "refinement usage")?;
     db.exec(
-        "INSERT INTO follow_up_versions (id, follow_up_id, coach_id, version, subject, body, source, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, 'coach_edit', $3)",
-        &[&new_id(), &id, &coach.0, &version, &subject, &body],
+        "INSERT INTO follow_up_versions (id, follow_up_id, coach_id, version, subject, body, source, instruction, model, based_on, usage, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text::version_source, $8, $9, $10, $11, $3)",
+        &[
+            &version_id,
+            &id,
+            &coach.0,
+            &version,
+            &new.subject,
+            &new.body,
+            &new.source.as_str(),
+            &new.instruction,
+            &new.model,
+            &new.based_on,
+            &usage,
+        ],
     )
     .await?;
     db.exec(
@@ -328,7 +383,7 @@ pub async fn add_coach_version(
         &[&coach.0, &id, &version],
     )
     .await?;
-    Ok(())
+    Ok(version_id)
 }
 
 /// Records a transition the lifecycle allowed. Call under [`lock`].

@@ -13,6 +13,7 @@ mod enums;
 pub mod follow_ups;
 pub mod idempotency;
 pub mod jobs;
+mod json;
 pub mod migrations;
 pub mod retention;
 pub mod sessions;

@@ -94,12 +94,7 @@ pub async fn insert_ai_version(
         .get(0);
     let content = serde_json::to_value(SummaryContent::of(analysis))
         .map_err(|e| StoreError::Corrupt(format!("summary content: {e}")))?;
-    let usage = analysis
-        .usage
-        .as_ref()
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(|e| StoreError::Corrupt(format!("analysis usage: {e}")))?;
+    let usage = super::json::to_optional(analysis.usage.as_ref(), "analysis usage")?;
     let version_id = new_id();
     db.exec(
         "INSERT INTO summary_versions (id, summary_id, coach_id, session_id, version, generation, source, model, content, usage)
@@ -158,14 +153,178 @@ pub async fn current(
             content,
             created_at: r.get(7),
             metrics: served_metrics(r.get(8), r.get(9))?,
-            usage: r
-                .get::<_, Option<serde_json::Value>>(10)
-                .map(serde_json::from_value)
-                .transpose()
-                .map_err(|e| StoreError::Corrupt(format!("analysis usage: {e}")))?,
+            usage: super::json::optional(r.get(10), "analysis usage")?,
         })
     })
     .transpose()
+}
+
+/// One kept version of a summary, as its version list shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummaryVersion {
+    pub version: i32,
+    pub generation: i32,
+    pub source: VersionSource,
+    /// The coach's instruction, on a refinement.
+    pub instruction: Option<String>,
+    pub model: Option<String>,
+    /// The version it was made from: a refinement's base, a revert's target.
+    pub based_on: Option<i32>,
+    /// The overview this version says (what refinement rewrites).
+    pub overview: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<AnalysisUsage>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Every version of the session's summary, oldest first; `None` when the
+/// session has no summary (yet).
+pub async fn versions(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<Option<Vec<SummaryVersion>>, StoreError> {
+    let rows = db
+        .fetch_all(
+            "SELECT v.version, v.generation, v.source::text AS source, v.instruction, v.model, v.based_on,
+                    v.content->>'overview', v.usage, v.created_at
+               FROM summary_versions v
+              WHERE v.coach_id = $1 AND v.session_id = $2
+              ORDER BY v.version",
+            &[&coach.0, &session],
+        )
+        .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    rows.iter()
+        .map(|r| {
+            Ok(SummaryVersion {
+                version: r.get(0),
+                generation: r.get(1),
+                source: r.get(2),
+                instruction: r.get(3),
+                model: r.get(4),
+                based_on: r.get(5),
+                overview: r.get::<_, Option<String>>(6).unwrap_or_default(),
+                usage: super::json::optional(r.get(7), "summary usage")?,
+                created_at: r.get(8),
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+/// A summary's current version, read under a row lock so two changes of one
+/// summary happen one after the other.
+#[derive(Debug, Clone, Copy)]
+pub struct LockedSummary {
+    pub summary_id: Uuid,
+    pub version: i32,
+}
+
+pub async fn lock(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<Option<LockedSummary>, StoreError> {
+    let row = db
+        .fetch_optional(
+            "SELECT id, current_version FROM summaries WHERE coach_id = $1 AND session_id = $2 FOR UPDATE",
+            &[&coach.0, &session],
+        )
+        .await?;
+    Ok(row.map(|r| LockedSummary {
+        summary_id: r.get(0),
+        version: r.get(1),
+    }))
+}
+
+/// One version's content, by number.
+pub async fn version_content(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+    version: i32,
+) -> Result<Option<SummaryContent>, StoreError> {
+    let row = db
+        .fetch_optional(
+            "SELECT content FROM summary_versions WHERE coach_id = $1 AND session_id = $2 AND version = $3",
+            &[&coach.0, &session, &version],
+        )
+        .await?;
+    row.map(|r| {
+        serde_json::from_value(r.get(0))
+            .map_err(|e| StoreError::Corrupt(format!("summary content: {e}")))
+    })
+    .transpose()
+}
+
+/// How a new summary version came about.
+#[derive(Debug, Clone)]
+pub struct NewSummaryVersion<'a> {
+    pub source: VersionSource,
+    pub instruction: Option<&'a str>,
+    pub model: Option<&'a str>,
+    pub usage: Option<&'a AnalysisUsage>,
+}
+
+/// Adds `content` as the next version, made from version `from` (whose
+/// generation and commitments it keeps, the commitments' statuses too), and
+/// makes it current. Call under [`lock`].
+pub async fn add_version(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+    locked: LockedSummary,
+    from: i32,
+    content: &SummaryContent,
+    new: &NewSummaryVersion<'_>,
+) -> Result<Uuid, StoreError> {
+    let version = locked.version + 1;
+    let version_id = new_id();
+    let content = serde_json::to_value(content)
+        .map_err(|e| StoreError::Corrupt(format!("summary content: {e}")))?;
+    let usage = super::json::to_optional(new.usage, "summary usage")?;
+    let inserted = db
+        .exec(
+            "INSERT INTO summary_versions (id, summary_id, coach_id, session_id, version, generation, source, instruction, model, template_id, content, usage, based_on, created_by)
+             SELECT $1, summary_id, coach_id, session_id, $4, generation, $5::text::version_source, $6, $7, template_id, $8, $9, version, coach_id
+               FROM summary_versions WHERE coach_id = $2 AND session_id = $3 AND version = $10",
+            &[
+                &version_id,
+                &coach.0,
+                &session,
+                &version,
+                &new.source.as_str(),
+                &new.instruction,
+                &new.model,
+                &content,
+                &usage,
+                &from,
+            ],
+        )
+        .await?;
+    if inserted == 0 {
+        return Err(StoreError::Corrupt(format!(
+            "summary version {from} is missing"
+        )));
+    }
+    db.exec(
+        "INSERT INTO commitments (id, coach_id, session_id, summary_version_id, client_id, owner, body, due_on, quote, status, status_changed_at)
+         SELECT gen_random_uuid(), c.coach_id, c.session_id, $3, c.client_id, c.owner, c.body, c.due_on, c.quote, c.status, c.status_changed_at
+           FROM commitments c JOIN summary_versions v ON v.id = c.summary_version_id
+          WHERE v.coach_id = $1 AND v.session_id = $2 AND v.version = $4",
+        &[&coach.0, &session, &version_id, &from],
+    )
+    .await?;
+    super::commitments::inherit_status(db, coach, version_id).await?;
+    db.exec(
+        "UPDATE summaries SET current_version = $2, updated_at = now() WHERE id = $1",
+        &[&locked.summary_id, &version],
+    )
+    .await?;
+    Ok(version_id)
 }
 
 /// The AI version of one generation: what the embed stage embeds.

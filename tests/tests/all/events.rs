@@ -14,13 +14,16 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 
 const SETTLE: Duration = Duration::from_secs(180);
 
 /// Opens the event stream, the token sent the way a browser can: as a
 /// subprotocol.
-async fn open(app: &TestApp, token: &str) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+pub(crate) async fn open(
+    app: &TestApp,
+    token: &str,
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
     let url = app.url("/v1/events").replacen("http://", "ws://", 1);
     let mut request = url.into_client_request().expect("a request");
     request.headers_mut().insert(
@@ -36,7 +39,7 @@ async fn open(app: &TestApp, token: &str) -> Result<Socket, tokio_tungstenite::t
 }
 
 /// The next event, within `SETTLE`.
-async fn next(socket: &mut Socket) -> Value {
+pub(crate) async fn next(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(SETTLE, socket.next())
             .await

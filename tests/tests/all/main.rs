@@ -21,6 +21,7 @@ mod openapi;
 mod pinning;
 mod pipeline;
 mod queue;
+mod refine;
 mod resilience;
 mod retention;
 mod smtp;

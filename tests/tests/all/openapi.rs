@@ -45,6 +45,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/templates/{id}/preview"),
     ("get", "/v1/unsubscribe/{token}"),
     ("post", "/v1/unsubscribe/{token}"),
+    ("post", "/v1/follow-ups/{id}/refine"),
+    ("get", "/v1/follow-ups/{id}/diff"),
+    ("post", "/v1/follow-ups/{id}/revert"),
+    ("post", "/v1/sessions/{id}/summary/refine"),
+    ("get", "/v1/sessions/{id}/summary/versions"),
+    ("get", "/v1/sessions/{id}/summary/diff"),
+    ("post", "/v1/sessions/{id}/summary/revert"),
 ];
 
 #[tokio::test]

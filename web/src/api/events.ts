@@ -14,7 +14,13 @@ export type LiveEvent =
   | { type: 'session.failed'; session_id: string; stage: string; reason: string; at: string }
   | { type: 'follow_up.sent' | 'follow_up.unknown'; follow_up_id: string; at: string }
   | { type: 'follow_up.failed'; follow_up_id: string; reason: string; at: string }
+  | { type: 'refinement.delta'; target: RefinementTarget; id: string; text: string; at: string }
+  | { type: 'refinement.done'; target: RefinementTarget; id: string; version: number; version_id: string; at: string }
+  | { type: 'refinement.failed'; target: RefinementTarget; id: string; reason: string; at: string }
   | { type: 'events.missed'; count: number; at?: string }
+
+/** What a refinement revises: a follow-up (`id` is its id) or a session's summary (the session's). */
+export type RefinementTarget = 'follow_up' | 'summary'
 
 export type LiveState = 'connecting' | 'live' | 'offline'
 
@@ -45,6 +51,17 @@ export function invalidate(client: QueryClient, event: LiveEvent): void {
     case 'follow_up.unknown':
       void client.invalidateQueries({ queryKey: keys.followUps })
       void client.invalidateQueries({ queryKey: keys.sessions })
+      return
+    case 'refinement.done':
+      if (event.target === 'follow_up') {
+        void client.invalidateQueries({ queryKey: keys.followUp(event.id) })
+      } else {
+        void client.invalidateQueries({ queryKey: keys.summary(event.id) })
+      }
+      return
+    case 'refinement.delta':
+    case 'refinement.failed':
+      // Read by the refine panel as they come (`useLiveEvents`); nothing stored changed.
       return
     case 'events.missed':
       void client.invalidateQueries()

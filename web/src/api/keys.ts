@@ -6,6 +6,7 @@ export const keys = {
   sessionList: (filters: object) => ['sessions', 'list', filters] as const,
   session: (id: string) => ['sessions', 'one', id] as const,
   summary: (id: string) => ['sessions', 'one', id, 'summary'] as const,
+  summaryVersions: (id: string) => ['sessions', 'one', id, 'summary', 'versions'] as const,
   transcript: (id: string) => ['sessions', 'one', id, 'transcript'] as const,
   sessionFollowUps: (id: string) => ['sessions', 'one', id, 'follow-ups'] as const,
   followUps: ['follow-ups'] as const,

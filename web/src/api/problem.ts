@@ -62,7 +62,9 @@ export function humanMessage(error: unknown): string {
     if (error.status === 422 && error.fields.length > 0) {
       return error.fields.map((field) => `${field.field}: ${field.message}`).join(' ')
     }
-    if (error.status >= 500 && error.status !== 503 && error.status !== 504) {
+    // 501 (not configured), 502 (the language model's reply unusable) and 503
+    // say what to do; any other 5xx is ours, and says nothing useful.
+    if (error.status >= 500 && ![501, 502, 503, 504].includes(error.status)) {
       return 'Something went wrong on our side. Nothing you entered was lost; try again, and quote the request id if it keeps happening.'
     }
     // The API's own detail is written for people (internal errors never reach it).

@@ -150,6 +150,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/follow-ups/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Word by word, what changed from version `from` to version `to`. */
+        get: operations["diff_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/follow-ups/{id}/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rewrites the draft to the coach's instruction through the language
+         *     model: a new version that keeps the instruction and the model. The
+         *     revision streams to the coach's open screens as `refinement.delta`
+         *     events and ends with `refinement.done` (its version); this answers the
+         *     stored version whole. With `If-Match`, only if that is the current version.
+         */
+        post: operations["refine_follow_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/follow-ups/{id}/resolve": {
         parameters: {
             query?: never;
@@ -164,6 +204,27 @@ export interface paths {
          *     recorded): the coach knows it arrived, or has it sent again.
          */
         post: operations["resolve_follow_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/follow-ups/{id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Goes back to an earlier version: its text becomes a new, current
+         *     version (nothing is deleted). With `If-Match`, only if that is the
+         *     current version.
+         */
+        post: operations["revert_follow_up"];
         delete?: never;
         options?: never;
         head?: never;
@@ -362,6 +423,89 @@ export interface paths {
         };
         /** The current summary: overview, themes, commitments, risk flags and coaching metrics. */
         get: operations["get_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/summary/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Word by word, what changed in the overview from version `from` to `to`. */
+        get: operations["diff_summary_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/summary/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rewrites the summary's overview to the coach's instruction through the
+         *     language model: a new version keeping the instruction and the model,
+         *     with the commitments and risk flags as they were. The revision streams
+         *     to the coach's open screens as `refinement.delta` events (`target`
+         *     `summary`, `id` the session's) and ends with `refinement.done`; this
+         *     answers the stored summary whole. With `If-Match`, only if that is the
+         *     current version.
+         */
+        post: operations["refine_summary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/summary/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Goes back to an earlier version of the summary: its content becomes a
+         *     new, current version (nothing is deleted). With `If-Match`, only if that
+         *     is the current version.
+         */
+        post: operations["revert_summary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/summary/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the session's summary, oldest first, each with how it
+         *     came about (the analysis, a refinement and its instruction, a revert).
+         */
+        get: operations["list_summary_versions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -707,6 +851,14 @@ export interface components {
             /** @description Required unless copying. */
             subject?: string | null;
         };
+        /** @enum {string} */
+        DiffOp: "equal" | "insert" | "delete";
+        /** @description One run of text the two versions share, or that one of them alone has. */
+        DiffSpan: {
+            op: components["schemas"]["DiffOp"];
+            /** @description The words, with the spaces and line breaks between them. */
+            text: string;
+        };
         /** @description A coach's edit: the subject, the body, or both. */
         EditFollowUp: {
             /** @description The email's text: lines and tabs, no other control characters. */
@@ -725,6 +877,15 @@ export interface components {
             line?: number | null;
             message: string;
         };
+        /** @description What changed from one version to another, word by word. */
+        FollowUpDiff: {
+            body: components["schemas"]["DiffSpan"][];
+            /** Format: int32 */
+            from: number;
+            subject: components["schemas"]["DiffSpan"][];
+            /** Format: int32 */
+            to: number;
+        };
         FollowUpList: {
             items: components["schemas"]["FollowUpView"][];
         };
@@ -737,11 +898,21 @@ export interface components {
         FollowUpStatus: "draft" | "approved" | "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "unknown";
         /** @description One kept version of a follow-up's text. */
         FollowUpVersion: {
+            /**
+             * Format: int32
+             * @description The version it was made from: a refinement's draft, a revert's target.
+             */
+            based_on?: number | null;
             body: string;
             /** Format: date-time */
             created_at: string;
+            /** @description The coach's instruction, on a refinement. */
+            instruction?: string | null;
+            /** @description The model that wrote it, on the analysis's draft and a refinement. */
+            model?: string | null;
             source: components["schemas"]["VersionSource"];
             subject: string;
+            usage?: null | components["schemas"]["AnalysisUsage"];
             /** Format: int32 */
             version: number;
         };
@@ -960,8 +1131,27 @@ export interface components {
             title: string;
             type: string;
         };
+        /** @description What the coach wants changed. */
+        RefineInstruction: {
+            /**
+             * @description In the coach's words, 1–2,000 characters: "warmer", "add the
+             *     breathing exercise", "shorter, and mention Thursday".
+             * @example Warmer, and mention the breathing exercise.
+             */
+            instruction: string;
+        };
         ResolveFollowUp: {
             outcome: components["schemas"]["Outcome"];
+        };
+        /** @description The version to go back to. */
+        RevertSummaryTo: {
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description The version to go back to. */
+        RevertTo: {
+            /** Format: int32 */
+            version: number;
         };
         /** @description A risk signal the coach should look at. */
         RiskFlag: {
@@ -1125,6 +1315,35 @@ export interface components {
             overview: string;
             risk_flags: components["schemas"]["RiskFlag"][];
             themes: string[];
+        };
+        /** @description What changed in the overview from one version to another, word by word. */
+        SummaryDiff: {
+            /** Format: int32 */
+            from: number;
+            overview: components["schemas"]["DiffSpan"][];
+            /** Format: int32 */
+            to: number;
+        };
+        /** @description One kept version of a summary, as its version list shows it. */
+        SummaryVersion: {
+            /**
+             * Format: int32
+             * @description The version it was made from: a refinement's base, a revert's target.
+             */
+            based_on?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            generation: number;
+            /** @description The coach's instruction, on a refinement. */
+            instruction?: string | null;
+            model?: string | null;
+            /** @description The overview this version says (what refinement rewrites). */
+            overview: string;
+            source: components["schemas"]["VersionSource"];
+            usage?: null | components["schemas"]["AnalysisUsage"];
+            /** Format: int32 */
+            version: number;
         };
         /** @description The current version of a session's summary. */
         SummaryView: {
@@ -1328,12 +1547,23 @@ export interface components {
             text: string;
         };
         /**
-         * @description Who or what made a summary or follow-up version.
+         * @description Who or what made a summary or follow-up version: the analysis, the
+         *     coach's edit, the language model at the coach's instruction, or the
+         *     coach going back to an earlier version.
          * @enum {string}
          */
-        VersionSource: "ai" | "coach_edit" | "ai_refinement";
+        VersionSource: "ai" | "coach_edit" | "ai_refinement" | "revert";
     };
     responses: {
+        /** @description The language model answered, but its reply could not be used (empty, cut off, or refused); try again, perhaps with another instruction. */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is malformed: JSON or a query string that cannot be parsed, a body cut off, or an `Idempotency-Key` that is not 8–255 visible ASCII characters. */
         BadRequest: {
             headers: {
@@ -1345,6 +1575,15 @@ export interface components {
         };
         /** @description The request conflicts with the current state: the transcript belongs to another session, there is no transcript to reprocess, a follow-up's status does not allow the action (the detail names the status), or a request with this `Idempotency-Key` is still running. */
         Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description This deployment was not given what the action needs: refinement without a language model (the detail names the settings to configure). */
+        NotConfigured: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1406,7 +1645,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A dependency (database, storage, queue) is unavailable or the request took too long; retry shortly. */
+        /** @description A dependency (database, storage, queue) or the language model is unavailable, or the request took too long; retry shortly. */
         Unavailable: {
             headers: {
                 [name: string]: unknown;
@@ -1810,6 +2049,84 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    diff_versions: {
+        parameters: {
+            query: {
+                /** @description The older version. */
+                from: number;
+                /** @description The newer version. */
+                to: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDiff"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    refine_follow_up: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version the change was made against, e.g. `"3"`. */
+                "If-Match"?: string;
+                /**
+                 * @description Makes a retried POST safe: the first response is stored for 24 hours and
+                 *     replayed for the same body; a different body with the same key is refused (422).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefineInstruction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            501: components["responses"]["NotConfigured"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     resolve_follow_up: {
         parameters: {
             query?: never;
@@ -1844,6 +2161,51 @@ export interface operations {
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revert_follow_up: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version the change was made against, e.g. `"3"`. */
+                "If-Match"?: string;
+                /**
+                 * @description Makes a retried POST safe: the first response is stored for 24 hours and
+                 *     replayed for the same body; a different body with the same key is refused (422).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevertTo"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -2280,6 +2642,153 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SummaryView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    diff_summary_versions: {
+        parameters: {
+            query: {
+                /** @description The older version. */
+                from: number;
+                /** @description The newer version. */
+                to: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryDiff"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    refine_summary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version the change was made against, e.g. `"3"`. */
+                "If-Match"?: string;
+                /**
+                 * @description Makes a retried POST safe: the first response is stored for 24 hours and
+                 *     replayed for the same body; a different body with the same key is refused (422).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefineInstruction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            501: components["responses"]["NotConfigured"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revert_summary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version the change was made against, e.g. `"3"`. */
+                "If-Match"?: string;
+                /**
+                 * @description Makes a retried POST safe: the first response is stored for 24 hours and
+                 *     replayed for the same body; a different body with the same key is refused (422).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevertSummaryTo"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    list_summary_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryVersion"][];
                 };
             };
             401: components["responses"]["Unauthorized"];

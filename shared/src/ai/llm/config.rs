@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::wire::Usage;
 use crate::config::{env_or, parse_env, positive, positive_secs, ConfigError, Secret};
 
 /// The OpenAI-compatible servers FlowCoach talks to differ in a few ways
@@ -109,6 +110,16 @@ pub struct Prices {
 }
 
 impl Prices {
+    /// What calls of `usage` cost, in US dollars (prices are per million tokens).
+    pub fn cost(&self, usage: &Usage) -> f64 {
+        let cached = usage.cached_prompt_tokens().min(usage.prompt_tokens);
+        let fresh = usage.prompt_tokens - cached;
+        (fresh as f64 * self.input
+            + cached as f64 * self.cached_input
+            + usage.completion_tokens as f64 * self.output)
+            / 1_000_000.0
+    }
+
     /// `None` unless the input and output prices are both set; cached input
     /// costs the same as input unless priced.
     fn from_env() -> Result<Option<Self>, ConfigError> {

@@ -19,6 +19,8 @@ mod grounding;
 mod prompt;
 mod reply;
 
+pub(crate) use prompt::defused;
+
 #[cfg(test)]
 mod tests;
 
@@ -28,7 +30,7 @@ use futures::future::try_join_all;
 use crate::ai::analyst::{
     Analysis, AnalysisRequest, AnalysisUsage, Analyst, AnalystError, FollowUpDraft,
 };
-use crate::ai::llm::{ChatClient, ChatOptions, Message, Prices, Usage};
+use crate::ai::llm::{ChatClient, ChatOptions, Message, Usage};
 use crate::ai::local::{draft_follow_ups_for, LocalAnalyst};
 
 use assemble::{assemble, Baseline};
@@ -259,7 +261,7 @@ impl Analyst for LlmAnalyst {
             prompt_tokens: usage.prompt_tokens,
             cached_prompt_tokens: usage.cached_prompt_tokens(),
             completion_tokens: usage.completion_tokens,
-            cost_usd: self.client.config().prices.map(|p| cost(&usage, p)),
+            cost_usd: self.client.config().prices.map(|p| p.cost(&usage)),
             ungrounded_claims: assembled.ungrounded,
         };
         tracing::info!(
@@ -333,14 +335,4 @@ fn part_notes(index: usize, reading: &AnalysisReply) -> String {
         let _ = writeln!(notes, "The coach: {}", reading.coach_observations.join(" "));
     }
     notes
-}
-
-/// What the calls cost at `prices` (per million tokens).
-fn cost(usage: &Usage, prices: Prices) -> f64 {
-    let cached = usage.cached_prompt_tokens().min(usage.prompt_tokens);
-    let fresh = usage.prompt_tokens - cached;
-    (fresh as f64 * prices.input
-        + cached as f64 * prices.cached_input
-        + usage.completion_tokens as f64 * prices.output)
-        / 1_000_000.0
 }

@@ -220,7 +220,7 @@ fn numbered_line(index: usize, utterance: &AttributedUtterance) -> String {
 
 /// Angle brackets become their look-alikes, so no transcript words can
 /// open or close a tag of the prompt.
-fn defused(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn defused(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains(['<', '>']) {
         text.replace('<', "‹").replace('>', "›").into()
     } else {

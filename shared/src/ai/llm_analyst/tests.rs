@@ -9,7 +9,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::*;
 use crate::ai::analyst::RiskSeverity;
-use crate::ai::llm::{Dialect, LlmConfig};
+use crate::ai::llm::{Dialect, LlmConfig, Prices};
 use crate::ai::local::test_support::{client_id_of, request_with, COACH_NAME};
 
 fn completion(content: &Value, prompt_tokens: u64, cached: u64) -> ResponseTemplate {

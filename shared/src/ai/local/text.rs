@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use regex::Regex;
 
+pub(crate) use crate::domain::text::first_name;
+
 /// Builds a case-insensitive regex in which every `'` also accepts the
 /// typographic apostrophe, since transcripts use both.
 pub(crate) fn pattern(source: &str) -> Regex {
@@ -205,10 +207,6 @@ pub(crate) fn listed<S: AsRef<str>>(items: &[S]) -> String {
             format!("{} and {}", rest.join(", "), last.as_ref())
         }
     }
-}
-
-pub(crate) fn first_name(full_name: &str) -> &str {
-    full_name.split_whitespace().next().unwrap_or(full_name)
 }
 
 /// Function words, conversational fillers and very common verbs that carry no

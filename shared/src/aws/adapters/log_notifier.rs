@@ -11,6 +11,10 @@ pub struct LogNotifier;
 #[async_trait]
 impl Notifier for LogNotifier {
     async fn publish(&self, event: LiveEvent) {
+        // A revision's text is the coach's draft to a client: never logged.
+        if event.kind.carries_text() {
+            return;
+        }
         match serde_json::to_string(&event) {
             Ok(json) => tracing::info!(coach = %event.coach_id, event = %json, "live event"),
             Err(error) => tracing::warn!(%error, "live event could not be serialised"),

@@ -325,6 +325,61 @@ describe('versions', () => {
   })
 })
 
+describe('refining', () => {
+  it('sends the instruction against the version read, then shows the new version and the instruction behind it', async () => {
+    const refined = aFollowUp({ version: 4, source: 'ai_refinement', body: 'Hi Maria,\nWarm thanks for today.' })
+    const server = serve(aFollowUp(), { 'POST /v1/follow-ups/f1/refine': { body: refined } })
+    server.on(VERSIONS, {
+      body: [
+        aVersion(1, 'Our session', 'Hi Maria,\nThanks.', 'ai'),
+        { ...aVersion(2, 'Our session', 'Hi Maria,\nWarm thanks for today.', 'ai_refinement'), instruction: 'Warmer.' },
+      ],
+    })
+    const { user } = openEditor()
+    await user.type(await screen.findByRole('textbox', { name: 'Instruction' }), '  Warmer.  ')
+    await user.click(screen.getByRole('button', { name: 'Refine' }))
+
+    expect(await screen.findByText('Refined: now version 4.')).toBeInTheDocument()
+    const [sent] = server.sent('POST /v1/follow-ups/f1/refine')
+    expect(sent.body).toEqual({ instruction: 'Warmer.' })
+    expect(sent.headers.get('If-Match')).toBe('"3"')
+    expect(sent.headers.get('Idempotency-Key')).toBeTruthy()
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Body' })).toHaveValue('Hi Maria,\nWarm thanks for today.'))
+    expect(await screen.findByRole('list', { name: 'Your instructions so far' })).toHaveTextContent('“Warmer.” — version 2')
+    expect(screen.getByText(/refined by FlowCoach as you asked: “Warmer\.”/)).toBeInTheDocument()
+  })
+
+  it('says what to configure when no language model is, and refuses an empty instruction itself', async () => {
+    const server = serve(aFollowUp(), {
+      'POST /v1/follow-ups/f1/refine': problem(501, 'Refinement needs a language model: set FLOWCOACH_LLM_BASE_URL.', 'req-501'),
+    })
+    const { user } = openEditor()
+    await user.click(await screen.findByRole('button', { name: 'Refine' }))
+    expect(await screen.findByText('Say what to change.')).toBeInTheDocument()
+    expect(server.sent('POST /v1/follow-ups/f1/refine')).toHaveLength(0)
+
+    await user.type(screen.getByRole('textbox', { name: 'Instruction' }), 'Shorter.')
+    await user.click(screen.getByRole('button', { name: 'Refine' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('FLOWCOACH_LLM_BASE_URL')
+    expect(alert).toHaveTextContent('req-501')
+  })
+
+  it('goes back to a chosen version as a new one', async () => {
+    const server = serve(aFollowUp(), {
+      'POST /v1/follow-ups/f1/revert': { body: aFollowUp({ version: 4, source: 'revert', subject: 'Our session' }) },
+    })
+    const { user } = openEditor()
+    await user.click(await screen.findByRole('button', { name: /Version 3/ }))
+    await user.click(await screen.findByRole('option', { name: 'Version 1' }))
+    await user.click(screen.getByRole('button', { name: 'Go back to version 1' }))
+    expect(await screen.findByText('Version 1 is back, as version 4.')).toBeInTheDocument()
+    const [sent] = server.sent('POST /v1/follow-ups/f1/revert')
+    expect(sent.body).toEqual({ version: 1 })
+    expect(sent.headers.get('If-Match')).toBe('"3"')
+  })
+})
+
 describe('a follow-up that cannot be read', () => {
   it('shows the error with its request id and a way back', async () => {
     fakeServer({ [ONE]: problem(404, 'No such follow-up.', 'req-missing') })

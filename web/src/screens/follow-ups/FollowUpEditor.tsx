@@ -13,6 +13,7 @@ import { Loading } from '../../components/QueryView'
 import { DraftForm } from './DraftForm'
 import { FollowUpStatusBadge } from './FollowUpStatusBadge'
 import { can } from './lifecycle'
+import { RefineSection } from './RefineSection'
 import { ScheduleForm } from './ScheduleForm'
 import { formatInZone, zoneLabel } from './schedule'
 import { CancelFollowUp, ResolveUnknown, SendNow } from './SendingControls'
@@ -137,8 +138,9 @@ function Editor({ followUp, onReload }: { followUp: FollowUp; onReload: () => Pr
           <EmailText followUp={followUp} />
         )}
       </section>
+      {can(followUp.status, 'edit') && <RefineSection followUp={followUp} />}
       <SendingSection followUp={followUp} announce={announce} />
-      <VersionsSection followUp={followUp} />
+      <VersionsSection followUp={followUp} announce={announce} />
     </div>
   )
 }

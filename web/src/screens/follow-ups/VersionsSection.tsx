@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import {
   Button,
@@ -19,6 +19,10 @@ import { useApi } from '../../app/context'
 import { Diff } from '../../components/Diff'
 import { formatDateTime } from '../../components/format'
 import { QueryView } from '../../components/QueryView'
+import { howMade } from '../../components/refinement'
+import { revertFollowUp, useChangePending, useFollowUpChange } from './actions'
+import { ChangeError } from './ChangeError'
+import { can } from './lifecycle'
 
 type Against = 'previous' | 'current'
 
@@ -26,6 +30,7 @@ const SOURCE: Record<FollowUpVersion['source'], string> = {
   ai: 'written by FlowCoach',
   coach_edit: 'your edit',
   ai_refinement: 'refined by FlowCoach',
+  revert: 'back to an earlier version',
 }
 
 function versionLabel(version: FollowUpVersion, followUp: FollowUp): string {
@@ -34,7 +39,8 @@ function versionLabel(version: FollowUpVersion, followUp: FollowUp): string {
     version.version === followUp.approved_version ? 'approved' : null,
   ].filter(Boolean)
   const suffix = marks.length > 0 ? ` (${marks.join(', ')})` : ''
-  return `Version ${version.version}, ${SOURCE[version.source]}, ${formatDateTime(version.created_at)}${suffix}`
+  const how = howMade(version, SOURCE)
+  return `Version ${version.version}, ${how}, ${formatDateTime(version.created_at)}${suffix}`
 }
 
 /** The two texts to compare, oldest first, or why there is nothing to compare. */
@@ -54,7 +60,47 @@ function comparison(
   return { before: chosen, after: current }
 }
 
-function VersionComparison({ versions, followUp }: { versions: FollowUpVersion[]; followUp: FollowUp }) {
+/** Brings the chosen version back as the newest, for a draft. */
+function RevertButton({
+  followUp,
+  to,
+  announce,
+}: {
+  followUp: FollowUp
+  to: number
+  announce: (message: string) => void
+}) {
+  const busy = useChangePending(followUp.id)
+  const queryClient = useQueryClient()
+  const revert = useFollowUpChange(
+    followUp.id,
+    (api, target: number) => revertFollowUp(api, followUp.id, followUp.version, target),
+    (reverted) => announce(`Version ${to} is back, as version ${reverted.version}.`),
+  )
+  return (
+    <div className="stack">
+      <Button className="button" isDisabled={busy} onPress={() => revert.mutate(to)}>
+        {revert.isPending ? 'Going back…' : `Go back to version ${to}`}
+      </Button>
+      {revert.isError && (
+        <ChangeError
+          error={revert.error}
+          onReload={() => void queryClient.invalidateQueries({ queryKey: keys.followUp(followUp.id) })}
+        />
+      )}
+    </div>
+  )
+}
+
+function VersionComparison({
+  versions,
+  followUp,
+  announce,
+}: {
+  versions: FollowUpVersion[]
+  followUp: FollowUp
+  announce: (message: string) => void
+}) {
   const newest = versions[versions.length - 1]
   // Unchosen follows the current version, so a save shows its own changes.
   const [chosenNumber, setChosenNumber] = useState<number | null>(null)
@@ -120,6 +166,9 @@ function VersionComparison({ versions, followUp }: { versions: FollowUpVersion[]
               <Diff label="Body changes" before={compared.before.body} after={compared.after.body} />
             </>
           )}
+          {can(followUp.status, 'edit') && chosen.version !== followUp.version && (
+            <RevertButton followUp={followUp} to={chosen.version} announce={announce} />
+          )}
         </div>
       )}
     </>
@@ -127,7 +176,7 @@ function VersionComparison({ versions, followUp }: { versions: FollowUpVersion[]
 }
 
 /** Every kept version of the text, and what changed between any two. */
-export function VersionsSection({ followUp }: { followUp: FollowUp }) {
+export function VersionsSection({ followUp, announce }: { followUp: FollowUp; announce: (message: string) => void }) {
   const api = useApi()
   const versions = useQuery({
     queryKey: keys.followUpVersions(followUp.id),
@@ -141,7 +190,7 @@ export function VersionsSection({ followUp }: { followUp: FollowUp }) {
           found.length === 0 ? (
             <p className="muted">No versions are kept yet.</p>
           ) : (
-            <VersionComparison versions={found} followUp={followUp} />
+            <VersionComparison versions={found} followUp={followUp} announce={announce} />
           )
         }
       </QueryView>

@@ -61,6 +61,26 @@ export function cancelFollowUp(api: Api, id: string): Promise<FollowUp> {
   )
 }
 
+/** A revision of exactly the version the coach read, by the language model; it streams as live events. */
+export function refineFollowUp(api: Api, id: string, version: number, instruction: string): Promise<FollowUp> {
+  return data(
+    api.POST('/v1/follow-ups/{id}/refine', {
+      params: { path: { id }, header: { 'If-Match': ifMatch(version), 'Idempotency-Key': idempotencyKey() } },
+      body: { instruction },
+    }),
+  )
+}
+
+/** Brings back version `to` as a new version, if `current` is still the current one. */
+export function revertFollowUp(api: Api, id: string, current: number, to: number): Promise<FollowUp> {
+  return data(
+    api.POST('/v1/follow-ups/{id}/revert', {
+      params: { path: { id }, header: { 'If-Match': ifMatch(current), 'Idempotency-Key': idempotencyKey() } },
+      body: { version: to },
+    }),
+  )
+}
+
 export function resolveFollowUp(api: Api, id: string, outcome: Outcome): Promise<FollowUp> {
   return data(
     api.POST('/v1/follow-ups/{id}/resolve', {

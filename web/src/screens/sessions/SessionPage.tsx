@@ -16,6 +16,7 @@ import { SessionStatusBadge } from './SessionStatusBadge'
 import { stageLabel } from './stages'
 import { SpeakerFixer } from './SpeakerFixer'
 import { CommitmentsByOwner, Metrics, Overview, RiskFlags } from './SummarySections'
+import { SummaryRevisions } from './SummaryRevisions'
 import { TranscriptUpload } from './TranscriptUpload'
 
 const STAGES = ['chunk', 'analyse', 'embed', 'notify'] as const
@@ -147,6 +148,7 @@ function Analysis({ session }: { session: Session }) {
               <h2 id="summary-heading">Summary</h2>
               <Overview content={found.content} names={names} />
             </section>
+            <SummaryRevisions summary={found} />
             <section className="card" aria-labelledby="commitments-heading">
               <h2 id="commitments-heading">Commitments</h2>
               <CommitmentsByOwner commitments={found.content.commitments} participants={session.participants} />
