@@ -158,6 +158,7 @@ pub fn request_for(
         metrics: CoachingMetrics::default(),
         next_session_on: None,
         analyser: Default::default(),
+        earlier_commitments: Vec::new(),
     }
 }
 

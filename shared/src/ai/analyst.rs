@@ -71,6 +71,47 @@ pub struct AnalysisRequest {
     /// Which analyser the coach chose (`coaches.settings.analyser`).
     #[serde(default)]
     pub analyser: AnalyserChoice,
+    /// The attending clients' commitments from earlier sessions that are
+    /// still open: the analysis says what became of each.
+    #[serde(default)]
+    pub earlier_commitments: Vec<EarlierCommitment>,
+}
+
+/// A commitment a client made in an earlier session, still open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierCommitment {
+    /// The session it was made in.
+    pub session_id: Uuid,
+    pub client_id: Uuid,
+    pub owner: String,
+    pub text: String,
+    pub due: Option<NaiveDate>,
+}
+
+/// What a session says became of an earlier commitment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowThroughOutcome {
+    /// The client said they did it.
+    Done,
+    /// The client said they did not (yet).
+    NotDone,
+    /// Nobody spoke of it, or not so that either could be told.
+    NotMentioned,
+}
+
+/// One earlier commitment and what this session says became of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FollowThrough {
+    /// The session the commitment was made in.
+    pub session_id: Uuid,
+    pub client_id: Uuid,
+    pub owner: String,
+    /// The commitment, as it was recorded.
+    pub text: String,
+    pub outcome: FollowThroughOutcome,
+    /// This session's words the outcome rests on; none when not mentioned.
+    pub quote: Option<String>,
 }
 
 /// Which analyser writes a coach's analyses.
@@ -168,6 +209,9 @@ pub struct Analysis {
     pub coach_observations: Vec<String>,
     pub risk_flags: Vec<RiskFlag>,
     pub follow_ups: Vec<FollowUpDraft>,
+    /// What became of the clients' open commitments from earlier sessions.
+    #[serde(default)]
+    pub follow_through: Vec<FollowThrough>,
     /// Which analyser/model produced this, e.g. `local-extractive-v1`.
     pub model: String,
     /// What a language model was sent and charged; `None` for the local analyser.

@@ -20,12 +20,14 @@ use super::responses::{Authenticated, ById, Idempotent, JsonBody, WithQuery};
 use super::{audit, tenant, AppState, Caller};
 use crate::domain::text::{label, prose};
 use crate::domain::{CoachId, EmailAddress};
+use crate::store::client_briefs::{self, ClientBrief};
 use crate::store::clients::{self, Client, ClientChanges, NewClient};
 use crate::store::{templates, Executor};
 
 resource_routes! {
     [list_clients, create_client],
     [get_client, update_client],
+    [client_brief],
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -283,6 +285,25 @@ async fn get_client(
         .ok_or(ApiError::NotFound("client"))?;
     audit(&db, &caller, "client.read", "client", Some(id)).await?;
     Ok(Json(client))
+}
+
+/// The coach's brief before the client's next session: their open
+/// commitments with what later sessions said became of them (done, not
+/// done, not mentioned, in the client's words), the themes and the client's
+/// risk flags of their latest analysed sessions, and the last follow-up sent.
+#[utoipa::path(get, path = "/v1/clients/{id}/brief", tag = "clients", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ClientBrief), Authenticated, ById))]
+async fn client_brief(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ClientBrief>, ApiError> {
+    let db = state.db.get().await?;
+    let brief = client_briefs::brief(&db, tenant(&caller), id)
+        .await?
+        .ok_or(ApiError::NotFound("client"))?;
+    audit(&db, &caller, "client.brief", "client", Some(id)).await?;
+    Ok(Json(brief))
 }
 
 /// Changes some fields of a client; `null` clears `email` or `follow_up_template_id`.

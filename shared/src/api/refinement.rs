@@ -387,6 +387,7 @@ mod tests {
             ],
             coach_observations: vec!["The coach spoke 60 % of the time.".into()],
             risk_flags: vec![],
+            follow_through: vec![],
         };
         let for_ana = session_notes(&content, Some(ana));
         assert!(for_ana.contains("Ana wants Fridays off."));

@@ -489,6 +489,7 @@ async fn session_context(
         metrics: CoachingMetrics::default(),
         next_session_on: None,
         analyser: Default::default(),
+        earlier_commitments: Vec::new(),
     };
     Ok(follow_up_context(
         &request,

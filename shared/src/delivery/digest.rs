@@ -222,6 +222,7 @@ mod tests {
             quote: String::new(),
             status: CommitmentStatus::Open,
             status_changed_at: None,
+            follow_through: None,
         }
     }
 

@@ -14,8 +14,12 @@ use crate::ai::builtin_templates::WARM_RECAP_ID as DEFAULT_FOLLOW_UP_TEMPLATE_ID
 use crate::domain::{Attendance, CoachId, PipelineStage};
 use crate::ports::StageMessage;
 use crate::store::{
-    chunks, clients, coaches, follow_ups, sessions, summaries, templates, utterances, Executor,
+    chunks, clients, coaches, commitments, follow_ups, sessions, summaries, templates, utterances,
+    Executor,
 };
+
+/// The most open earlier commitments one analysis looks for (newest first).
+const MAX_EARLIER_COMMITMENTS: i64 = 50;
 use crate::transcript::model::{Chunk, CoachingMetrics, Utterance};
 
 pub(super) async fn run(
@@ -218,6 +222,16 @@ async fn build_request(
         });
     }
 
+    let attending: Vec<uuid::Uuid> = participants.iter().map(|p| p.client_id).collect();
+    let earlier_commitments = commitments::open_earlier(
+        db,
+        coach_id,
+        &attending,
+        session.held_at,
+        MAX_EARLIER_COMMITMENTS,
+    )
+    .await?;
+
     let time_zone: Tz = coach.time_zone.parse().unwrap_or(Tz::UTC);
     let coach_speaker_label = speakers
         .iter()
@@ -245,5 +259,6 @@ async fn build_request(
         metrics: chunked.metrics,
         next_session_on: None,
         analyser: coach.analyser(),
+        earlier_commitments,
     })
 }

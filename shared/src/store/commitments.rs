@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::coaches::{self, Coach};
 use super::{Executor, StoreError};
+use crate::ai::analyst::{EarlierCommitment, FollowThrough, FollowThroughOutcome};
 use crate::domain::{CoachId, CommitmentStatus};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -34,6 +35,20 @@ pub struct CommitmentView {
     pub quote: String,
     pub status: CommitmentStatus,
     pub status_changed_at: Option<DateTime<Utc>>,
+    /// What a later session said became of it: the latest report that
+    /// tells done or not done, else the latest that it was not mentioned.
+    pub follow_through: Option<FollowThroughReport>,
+}
+
+/// A later session's word on a commitment.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FollowThroughReport {
+    pub outcome: FollowThroughOutcome,
+    /// The session that spoke of it (or did not).
+    pub session_id: Uuid,
+    pub session_held_at: DateTime<Utc>,
+    /// The client's words; none when it was not mentioned.
+    pub quote: Option<String>,
 }
 
 /// The commitments a list asks for; `None` matches all.
@@ -49,14 +64,23 @@ pub struct CommitmentFilter {
 
 const COLUMNS: &str =
     "c.id, c.session_id, s.title, s.held_at, c.client_id, cl.name, c.owner, c.body,
-    c.due_on, c.quote, c.status::text, c.status_changed_at";
+    c.due_on, c.quote, c.status::text, c.status_changed_at,
+    ft.outcome, ft.reported_in, ft.reported_at, ft.quote";
 
 /// The current summary version's commitments, with their session and client.
 const CURRENT: &str = "commitments c
     JOIN summary_versions v ON v.id = c.summary_version_id
     JOIN summaries sm ON sm.id = v.summary_id AND sm.current_version = v.version
     JOIN sessions s ON s.coach_id = c.coach_id AND s.id = c.session_id
-    LEFT JOIN clients cl ON cl.coach_id = c.coach_id AND cl.id = c.client_id";
+    LEFT JOIN clients cl ON cl.coach_id = c.coach_id AND cl.id = c.client_id
+    LEFT JOIN LATERAL (
+        SELECT r.outcome::text AS outcome, r.reported_in, rs.held_at AS reported_at, r.quote
+          FROM follow_through_reports r
+          JOIN sessions rs ON rs.coach_id = r.coach_id AND rs.id = r.reported_in
+         WHERE r.coach_id = c.coach_id AND r.session_id = c.session_id
+           AND r.owner = c.owner AND r.body = c.body
+         ORDER BY r.outcome = 'not_mentioned', rs.held_at DESC
+         LIMIT 1) ft ON true";
 
 fn from_row(r: &Row) -> CommitmentView {
     CommitmentView {
@@ -72,7 +96,102 @@ fn from_row(r: &Row) -> CommitmentView {
         quote: r.get(9),
         status: r.get(10),
         status_changed_at: r.get(11),
+        follow_through: r
+            .get::<_, Option<String>>(12)
+            .and_then(|outcome| outcome_from_label(&outcome))
+            .map(|outcome| FollowThroughReport {
+                outcome,
+                session_id: r.get(13),
+                session_held_at: r.get(14),
+                quote: r.get(15),
+            }),
     }
+}
+
+fn outcome_from_label(label: &str) -> Option<FollowThroughOutcome> {
+    match label {
+        "done" => Some(FollowThroughOutcome::Done),
+        "not_done" => Some(FollowThroughOutcome::NotDone),
+        "not_mentioned" => Some(FollowThroughOutcome::NotMentioned),
+        _ => None,
+    }
+}
+
+fn outcome_label(outcome: FollowThroughOutcome) -> &'static str {
+    match outcome {
+        FollowThroughOutcome::Done => "done",
+        FollowThroughOutcome::NotDone => "not_done",
+        FollowThroughOutcome::NotMentioned => "not_mentioned",
+    }
+}
+
+/// Records what session `reported_in` (generation `generation`) says
+/// became of earlier commitments, replacing its earlier analyses' reports.
+pub async fn record_follow_through(
+    db: &impl Executor,
+    coach: CoachId,
+    reported_in: Uuid,
+    generation: i32,
+    reports: &[FollowThrough],
+) -> Result<(), StoreError> {
+    db.exec(
+        "DELETE FROM follow_through_reports WHERE coach_id = $1 AND reported_in = $2 AND generation < $3",
+        &[&coach.0, &reported_in, &generation],
+    )
+    .await?;
+    for report in reports {
+        db.exec(
+            "INSERT INTO follow_through_reports (coach_id, session_id, owner, body, reported_in, generation, outcome, quote)
+             VALUES ($1, $2, $3, $4, $5, $6, $7::text::follow_through_outcome, $8)
+             ON CONFLICT (coach_id, session_id, owner, body, reported_in) DO UPDATE
+                SET generation = excluded.generation, outcome = excluded.outcome, quote = excluded.quote
+              WHERE follow_through_reports.generation <= excluded.generation",
+            &[
+                &coach.0,
+                &report.session_id,
+                &report.owner,
+                &report.text,
+                &reported_in,
+                &generation,
+                &outcome_label(report.outcome),
+                &report.quote,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The open commitments `clients` made in sessions held before `before`,
+/// newest session first (at most `limit`): what the next analysis looks for.
+pub async fn open_earlier(
+    db: &impl Executor,
+    coach: CoachId,
+    clients: &[Uuid],
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<EarlierCommitment>, StoreError> {
+    let rows = db
+        .fetch_all(
+            &format!(
+                "SELECT c.session_id, c.client_id, c.owner, c.body, c.due_on FROM {CURRENT}
+                  WHERE c.coach_id = $1 AND c.client_id = ANY($2) AND c.status = 'open'
+                    AND s.held_at < $3
+                  ORDER BY s.held_at DESC, c.id LIMIT $4"
+            ),
+            &[&coach.0, &clients, &before, &limit],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| EarlierCommitment {
+            session_id: r.get(0),
+            client_id: r.get(1),
+            owner: r.get(2),
+            text: r.get(3),
+            due: r.get(4),
+        })
+        .collect())
 }
 
 /// A page of the coach's commitments, newest session first, after the

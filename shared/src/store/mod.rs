@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod chunks;
+pub mod client_briefs;
 pub mod clients;
 pub mod coaches;
 pub mod commitments;

@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::sessions::served_metrics;
 use super::{Executor, StoreError};
-use crate::ai::analyst::{Analysis, AnalysisUsage, ClientInsight, Commitment, RiskFlag};
+use crate::ai::analyst::{
+    Analysis, AnalysisUsage, ClientInsight, Commitment, FollowThrough, RiskFlag,
+};
 use crate::domain::{new_id, CoachId, VersionSource};
 use crate::transcript::model::SessionMetrics;
 
@@ -23,6 +25,9 @@ pub struct SummaryContent {
     /// Feedback on the coach's own practice.
     pub coach_observations: Vec<String>,
     pub risk_flags: Vec<RiskFlag>,
+    /// What became of the clients' open commitments from earlier sessions.
+    #[serde(default)]
+    pub follow_through: Vec<FollowThrough>,
 }
 
 impl SummaryContent {
@@ -34,6 +39,7 @@ impl SummaryContent {
             commitments: analysis.commitments.clone(),
             coach_observations: analysis.coach_observations.clone(),
             risk_flags: analysis.risk_flags.clone(),
+            follow_through: analysis.follow_through.clone(),
         }
     }
 }
@@ -121,6 +127,14 @@ pub async fn insert_ai_version(
         .await?;
     }
     super::commitments::inherit_status(db, coach, version_id).await?;
+    super::commitments::record_follow_through(
+        db,
+        coach,
+        session,
+        generation,
+        &analysis.follow_through,
+    )
+    .await?;
     Ok(Some(version_id))
 }
 

@@ -9,6 +9,7 @@ mod bad_input;
 mod commitments;
 mod delivery;
 mod events;
+mod follow_through;
 mod follow_ups;
 mod hostile;
 mod http;

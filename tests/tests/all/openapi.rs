@@ -45,6 +45,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/templates/{id}/preview"),
     ("get", "/v1/unsubscribe/{token}"),
     ("post", "/v1/unsubscribe/{token}"),
+    ("get", "/v1/clients/{id}/brief"),
     ("post", "/v1/follow-ups/{id}/refine"),
     ("get", "/v1/follow-ups/{id}/diff"),
     ("post", "/v1/follow-ups/{id}/revert"),

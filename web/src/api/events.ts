@@ -44,6 +44,8 @@ export function invalidate(client: QueryClient, event: LiveEvent): void {
       if (event.type === 'session.ready') {
         void client.invalidateQueries({ queryKey: keys.followUps })
         void client.invalidateQueries({ queryKey: keys.commitments })
+        // Briefs recall the latest sessions and what they said of commitments.
+        void client.invalidateQueries({ queryKey: keys.clients })
       }
       return
     case 'follow_up.sent':

@@ -17,6 +17,7 @@ export const keys = {
   commitmentList: (filters: object) => ['commitments', 'list', filters] as const,
   clients: ['clients'] as const,
   client: (id: string) => ['clients', 'one', id] as const,
+  clientBrief: (id: string) => ['clients', 'one', id, 'brief'] as const,
   templates: ['templates'] as const,
   template: (id: string) => ['templates', 'one', id] as const,
   templateVersions: (id: string) => ['templates', 'one', id, 'versions'] as const,

@@ -40,6 +40,28 @@ export interface paths {
         patch: operations["update_client"];
         trace?: never;
     };
+    "/v1/clients/{id}/brief": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The coach's brief before the client's next session: their open
+         *     commitments with what later sessions said became of them (done, not
+         *     done, not mentioned, in the client's words), the themes and the client's
+         *     risk flags of their latest analysed sessions, and the last follow-up sent.
+         */
+        get: operations["client_brief"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/commitments": {
         parameters: {
             query?: never;
@@ -710,6 +732,18 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        ClientBrief: {
+            /** Format: uuid */
+            client_id: string;
+            last_follow_up_sent?: null | components["schemas"]["SentFollowUp"];
+            /**
+             * @description The client's open commitments, newest session first, each with what
+             *     a later session said of it.
+             */
+            open_commitments: components["schemas"]["CommitmentView"][];
+            /** @description The latest analysed sessions, newest first. */
+            recent_sessions: components["schemas"]["RecentSession"][];
+        };
         /** @description What the analysis says about one client. */
         ClientInsight: {
             /** Format: uuid */
@@ -778,6 +812,7 @@ export interface components {
              * @description The day it is due by, when one was said.
              */
             due_on?: string | null;
+            follow_through?: null | components["schemas"]["FollowThroughReport"];
             /** Format: uuid */
             id: string;
             /** @description The speaker who made it, as named in the transcript. */
@@ -876,6 +911,40 @@ export interface components {
             /** @description Where in the field's text the mistake is (a template's), 1-based. */
             line?: number | null;
             message: string;
+        };
+        /** @description One earlier commitment and what this session says became of it. */
+        FollowThrough: {
+            /** Format: uuid */
+            client_id: string;
+            outcome: components["schemas"]["FollowThroughOutcome"];
+            owner: string;
+            /** @description This session's words the outcome rests on; none when not mentioned. */
+            quote?: string | null;
+            /**
+             * Format: uuid
+             * @description The session the commitment was made in.
+             */
+            session_id: string;
+            /** @description The commitment, as it was recorded. */
+            text: string;
+        };
+        /**
+         * @description What a session says became of an earlier commitment.
+         * @enum {string}
+         */
+        FollowThroughOutcome: "done" | "not_done" | "not_mentioned";
+        /** @description A later session's word on a commitment. */
+        FollowThroughReport: {
+            outcome: components["schemas"]["FollowThroughOutcome"];
+            /** @description The client's words; none when it was not mentioned. */
+            quote?: string | null;
+            /** Format: date-time */
+            session_held_at: string;
+            /**
+             * Format: uuid
+             * @description The session that spoke of it (or did not).
+             */
+            session_id: string;
         };
         /** @description What changed from one version to another, word by word. */
         FollowUpDiff: {
@@ -1006,6 +1075,7 @@ export interface components {
                  * @description The day it is due by, when one was said.
                  */
                 due_on?: string | null;
+                follow_through?: null | components["schemas"]["FollowThroughReport"];
                 /** Format: uuid */
                 id: string;
                 /** @description The speaker who made it, as named in the transcript. */
@@ -1131,6 +1201,17 @@ export interface components {
             title: string;
             type: string;
         };
+        /** @description What one recent session's current summary says, for this client. */
+        RecentSession: {
+            /** Format: date-time */
+            held_at: string;
+            /** @description This client's risk flags in it. */
+            risk_flags: components["schemas"]["RiskFlag"][];
+            /** Format: uuid */
+            session_id: string;
+            themes: string[];
+            title: string;
+        };
         /** @description What the coach wants changed. */
         RefineInstruction: {
             /**
@@ -1184,6 +1265,15 @@ export interface components {
              * @example 2026-12-03T09:00
              */
             local_time?: string | null;
+        };
+        SentFollowUp: {
+            /** Format: uuid */
+            follow_up_id: string;
+            /** Format: date-time */
+            sent_at: string;
+            /** Format: uuid */
+            session_id: string;
+            subject: string;
         };
         Session: {
             coach_speaker_label?: string | null;
@@ -1312,6 +1402,8 @@ export interface components {
             coach_observations: string[];
             /** @description Commitments with their owner and, when one was said, the due date. */
             commitments: components["schemas"]["Commitment"][];
+            /** @description What became of the clients' open commitments from earlier sessions. */
+            follow_through?: components["schemas"]["FollowThrough"][];
             overview: string;
             risk_flags: components["schemas"]["RiskFlag"][];
             themes: string[];
@@ -1801,6 +1893,30 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    client_brief: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientBrief"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -282,6 +282,7 @@ impl Analyst for LlmAnalyst {
             coach_observations: assembled.coach_observations,
             risk_flags: assembled.risk_flags,
             follow_ups,
+            follow_through: crate::ai::local::read_follow_through(request),
             model,
             usage: Some(usage),
         })

@@ -7,11 +7,13 @@
 //! - commitments: first-person pledges with due dates, minus retractions;
 //! - risk flags: a cue lexicon that skips idioms, negations and the coach;
 //! - insights and coach observations from speech and coaching metrics;
+//! - follow-through: what became of the clients' open earlier commitments;
 //! - one follow-up per client from their template, rendered in the sandbox.
 
 mod antecedents;
 mod commitments;
 pub mod due_dates;
+mod follow_through;
 mod follow_up;
 mod insights;
 mod metrics;
@@ -35,7 +37,7 @@ use async_trait::async_trait;
 
 use crate::ai::analyst::{
     Analysis, AnalysisRequest, Analyst, AnalystError, ClientInsight, ClientParticipant, Commitment,
-    SpeakerRole,
+    FollowThrough, SpeakerRole,
 };
 
 use follow_up::FollowUpInputs;
@@ -106,10 +108,18 @@ impl LocalAnalyst {
             coach_observations,
             risk_flags,
             follow_ups,
+            follow_through: follow_through::follow_through(request, &roster),
             model: LOCAL_MODEL.to_string(),
             usage: None,
         })
     }
+}
+
+/// What the session says became of the clients' open earlier commitments,
+/// read by rules whichever analyser writes the rest (as the risk check is):
+/// each outcome rests on the client's own words.
+pub fn read_follow_through(request: &AnalysisRequest) -> Vec<FollowThrough> {
+    follow_through::follow_through(request, &Roster::from_request(request))
 }
 
 /// The context `client`'s follow-up template is filled with, from what a

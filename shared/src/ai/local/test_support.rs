@@ -91,5 +91,6 @@ pub(crate) fn request_with(client_names: &[&str], lines: &[(&str, &str)]) -> Ana
         metrics: CoachingMetrics::default(),
         next_session_on: None,
         analyser: Default::default(),
+        earlier_commitments: Vec::new(),
     }
 }

@@ -14,6 +14,7 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { PageHeader } from '../../components/PageHeader'
 import { QueryView } from '../../components/QueryView'
 import { TemplateSelect } from '../../components/TemplateSelect'
+import { ClientBrief } from './ClientBrief'
 import { ClientFields, type ClientDraft } from './ClientFields'
 import { ConsentBadges } from './ConsentBadges'
 
@@ -176,6 +177,7 @@ export default function ClientPage() {
             <PageHeader title={loaded.name}>
               <ConsentBadges client={loaded} />
             </PageHeader>
+            <ClientBrief clientId={loaded.id} />
             <ClientEditor key={loaded.id} client={loaded} />
             <ArchiveSection client={loaded} />
           </>

@@ -19,6 +19,7 @@ import { SelectField } from '../../components/SelectField'
 import { formatDate, relativeDay } from '../../components/format'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty, Loading } from '../../components/QueryView'
+import { CommitmentReport } from '../../components/FollowThrough'
 import { CommitmentStatusButton } from './CommitmentStatusButton'
 import { queryFor, rowsFor, VIEWS, type CommitmentView } from './commitmentViews'
 import { browserTimeZone, noonOf, todayIn } from './days'
@@ -81,6 +82,7 @@ function CommitmentRow({
     <tr>
       <td data-label="Commitment" id={textId}>
         {commitment.text}
+        <CommitmentReport report={commitment.follow_through} />
       </td>
       <td data-label="Owner">{commitment.owner}</td>
       <td data-label="Client">{commitment.client_name ?? <span className="muted">You (coach)</span>}</td>

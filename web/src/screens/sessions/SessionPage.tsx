@@ -15,7 +15,7 @@ import { SessionFollowUps } from '../follow-ups/SessionFollowUps'
 import { SessionStatusBadge } from './SessionStatusBadge'
 import { stageLabel } from './stages'
 import { SpeakerFixer } from './SpeakerFixer'
-import { CommitmentsByOwner, Metrics, Overview, RiskFlags } from './SummarySections'
+import { CommitmentsByOwner, FollowThroughSection, Metrics, Overview, RiskFlags } from './SummarySections'
 import { SummaryRevisions } from './SummaryRevisions'
 import { TranscriptUpload } from './TranscriptUpload'
 
@@ -148,6 +148,7 @@ function Analysis({ session }: { session: Session }) {
               <h2 id="summary-heading">Summary</h2>
               <Overview content={found.content} names={names} />
             </section>
+            <FollowThroughSection items={found.content.follow_through ?? []} names={names} />
             <SummaryRevisions summary={found} />
             <section className="card" aria-labelledby="commitments-heading">
               <h2 id="commitments-heading">Commitments</h2>

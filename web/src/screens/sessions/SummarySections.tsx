@@ -1,10 +1,14 @@
+import { Link } from 'react-router'
+
 import type { Participant, Summary } from '../../api/types'
+import { FollowThroughNote } from '../../components/FollowThrough'
 import { formatDate, formatPercent, formatTimestamp, relativeDay } from '../../components/format'
 import { TalkTimeChart } from '../../components/TalkTimeChart'
 
 type Content = Summary['content']
 type Commitment = Content['commitments'][number]
 type RiskFlag = Content['risk_flags'][number]
+type FollowThrough = NonNullable<Content['follow_through']>[number]
 
 function categoryLabel(category: string): string {
   return category.replace(/_/g, ' ')
@@ -160,5 +164,25 @@ export function Overview({ content, names }: { content: Content; names: Map<stri
         </>
       )}
     </>
+  )
+}
+
+/** What this session said became of the clients' open commitments from before. */
+export function FollowThroughSection({ items, names }: { items: FollowThrough[]; names: Map<string, string> }) {
+  if (items.length === 0) return null
+  return (
+    <section className="card" aria-labelledby="follow-through-heading">
+      <h2 id="follow-through-heading">Since last time</h2>
+      <p className="muted">The clients’ open commitments from earlier sessions, and what this session said of each.</p>
+      <ul className="stack" aria-label="Earlier commitments">
+        {items.map((item, index) => (
+          <li key={index}>
+            <strong>{names.get(item.client_id) ?? item.owner}</strong>: {item.text} —{' '}
+            <FollowThroughNote outcome={item.outcome} quote={item.quote} />{' '}
+            <Link to={`/sessions/${item.session_id}`}>the session it was made in</Link>
+          </li>
+        ))}
+      </ul>
+    </section>
   )
 }
