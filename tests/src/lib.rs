@@ -6,6 +6,7 @@ pub mod app;
 pub mod aws;
 pub mod database;
 pub mod evaluation;
+pub mod fixture_sessions;
 pub mod fixtures;
 pub mod mailer;
 pub mod memory;

@@ -6,45 +6,16 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 import { REVISION_PIECES } from './scripted-model'
-import { expect, server, signIn, test, visit } from './support'
+import { analysedSession, api, expect, signIn, test, visit } from './support'
 
 const FIXTURES = process.env.FLOWCOACH_FIXTURES ?? resolve('../../shared/fixtures')
 const TRANSCRIPT = readFileSync(resolve(FIXTURES, 'transcripts/s03.srt'))
 
-async function api(method: string, path: string, body?: BodyInit | object): Promise<Record<string, unknown>> {
-  const raw = body instanceof Buffer || typeof body === 'string'
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${server.token}`,
-      ...(body && !raw ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
-  })
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`)
-  return JSON.parse(text) as Record<string, unknown>
-}
-
 /** A one-to-one session, analysed, with its one draft: that draft's id. */
 async function analysedDraft(): Promise<string> {
-  const client = await api('POST', '/v1/clients', { name: 'Priya Natarajan', email: 'priya@example.com' })
-  const session = await api('POST', '/v1/sessions', {
-    title: 'Refine check-in',
-    held_at: '2026-09-08T09:00:00Z',
-    participants: [{ client_id: client.id, speaker_label: 'Tobias Renner' }],
-  })
-  await api('PUT', `/v1/sessions/${String(session.id)}/transcript?filename=s03.srt`, TRANSCRIPT)
-  for (let tries = 0; tries < 240; tries += 1) {
-    const status = await api('GET', `/v1/sessions/${String(session.id)}/status`)
-    if (status.status === 'ready') {
-      const drafts = (await api('GET', `/v1/sessions/${String(session.id)}/follow-ups`)) as { items: { id: string }[] }
-      return drafts.items[0].id
-    }
-    if (status.status === 'failed') throw new Error(`the session failed: ${JSON.stringify(status)}`)
-    await new Promise((done) => setTimeout(done, 500))
-  }
-  throw new Error('the session did not become ready')
+  const session = await analysedSession('Refine check-in', 'Priya Natarajan', 'Tobias Renner', 's03.srt', TRANSCRIPT)
+  const drafts = (await api('GET', `/v1/sessions/${session}/follow-ups`)) as { items: { id: string }[] }
+  return drafts.items[0].id
 }
 
 test('a coach refines a draft, sees the revision stream in, and finds it among the versions', async ({ page }) => {

@@ -70,3 +70,47 @@ export function draftFor(page: Page, client: string) {
     .filter({ hasNotText: 'from an earlier analysis' })
     .getByRole('link')
 }
+
+/** The API as the signed-in coach, for setting a scene up. */
+export async function api(method: string, path: string, body?: BodyInit | object): Promise<Record<string, unknown>> {
+  const raw = body instanceof Buffer || typeof body === 'string'
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${server.token}`,
+      ...(body && !raw ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`)
+  return JSON.parse(text) as Record<string, unknown>
+}
+
+/**
+ * A one-to-one session with a new client speaking as `label` in the
+ * transcript, the transcript uploaded and analysed: its id.
+ */
+export async function analysedSession(
+  title: string,
+  client: string,
+  label: string,
+  file: string,
+  transcript: Buffer,
+): Promise<string> {
+  const created = await api('POST', '/v1/clients', { name: client, email: `${client.split(' ')[0].toLowerCase()}@example.com` })
+  const session = await api('POST', '/v1/sessions', {
+    title,
+    held_at: '2026-09-08T09:00:00Z',
+    participants: [{ client_id: created.id, speaker_label: label }],
+  })
+  const id = String(session.id)
+  await api('PUT', `/v1/sessions/${id}/transcript?filename=${file}`, transcript)
+  for (let tries = 0; tries < 240; tries += 1) {
+    const status = await api('GET', `/v1/sessions/${id}/status`)
+    if (status.status === 'ready') return id
+    if (status.status === 'failed') throw new Error(`the session failed: ${JSON.stringify(status)}`)
+    await new Promise((done) => setTimeout(done, 500))
+  }
+  throw new Error('the session did not become ready')
+}

@@ -207,6 +207,28 @@ mod tests {
         assert!(messages[2].content.contains("Subject: "));
     }
 
+    /// Golden: a change to what the model is told is a deliberate diff.
+    #[test]
+    fn the_prompts_are_pinned() {
+        let render = |messages: &[Message]| {
+            messages
+                .iter()
+                .map(|m| format!("--- {:?}\n{}", m.role, m.content))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        insta::assert_snapshot!("refine_email", render(&messages(&email_request())));
+        let overview = RefineRequest {
+            draft: Draft::Overview(
+                "Ana and the coach worked on her evenings. She chose a breathing exercise.".into(),
+            ),
+            instruction: "Name the exercise".into(),
+            earlier_instructions: Vec::new(),
+            session_notes: "Ana agreed to try box breathing before bed.".into(),
+        };
+        insta::assert_snapshot!("refine_overview", render(&messages(&overview)));
+    }
+
     #[test]
     fn an_email_reply_splits_into_subject_and_body() {
         assert_eq!(

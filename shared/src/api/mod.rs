@@ -22,6 +22,7 @@ pub mod problem;
 mod refinement;
 pub mod request_id;
 mod responses;
+mod search;
 mod sessions;
 mod summary_revisions;
 mod templates;
@@ -36,6 +37,7 @@ use axum::middleware;
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::ai::embedder::Embedder;
 use crate::ai::refiner::Refiner;
 use crate::delivery::UnsubscribeLinks;
 use crate::domain::CoachId;
@@ -68,6 +70,9 @@ pub struct AppState {
     /// Revisions by the language model; `None` where none is configured
     /// (the refine endpoints then say what to configure).
     pub refinement: Option<Refinement>,
+    /// The embedding model questions are embedded with; `None` where this
+    /// function does not serve search.
+    pub search: Option<Arc<dyn Embedder>>,
 }
 
 /// The language model that refines drafts, and where the revisions stream.
@@ -126,7 +131,7 @@ async fn audit_with(
 /// Every authenticated resource, as served and as documented: one list, so
 /// the document and the servers cannot disagree on which resources exist.
 type ResourceRoutes = (fn() -> Router<AppState>, fn() -> OpenApiRouter<AppState>);
-const RESOURCES: [ResourceRoutes; 8] = [
+const RESOURCES: [ResourceRoutes; 9] = [
     (me::router, me::documented_router),
     (clients::router, clients::documented_router),
     (sessions::router, sessions::documented_router),
@@ -141,6 +146,7 @@ const RESOURCES: [ResourceRoutes; 8] = [
     ),
     (commitments::router, commitments::documented_router),
     (templates::router, templates::documented_router),
+    (search::router, search::documented_router),
 ];
 
 /// Every authenticated resource's routes (the local server serves them all).

@@ -23,6 +23,7 @@ use crate::ai::refiner::{RefineError, RefineEvent, RefineRequest, Refined};
 use crate::domain::text::prose;
 use crate::domain::CoachId;
 use crate::domain::VersionSource;
+use crate::metrics;
 use crate::ports::{EventKind, LiveEvent, Notifier, RefinementTarget};
 use crate::store::follow_ups::FollowUpVersion;
 use crate::store::summaries::{SummaryContent, SummaryVersion};
@@ -125,6 +126,18 @@ async fn stream(
             }
             RefineEvent::Done(refined) => {
                 push_delta(refinement.notifier.as_ref(), revising, &mut pending).await;
+                tracing::info!(
+                    model = %refined.model,
+                    prompt_tokens = refined.usage.prompt_tokens,
+                    completion_tokens = refined.usage.completion_tokens,
+                    cost_usd = refined.usage.cost_usd,
+                    "revision written by the language model"
+                );
+                metrics::record_usage(
+                    metrics::Operation::Refinement,
+                    &refined.model,
+                    &refined.usage,
+                );
                 return Ok(refined);
             }
         }

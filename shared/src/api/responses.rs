@@ -151,6 +151,8 @@ problems! {
     IfMatched: 412;
     /// A revision written by the language model.
     LanguageModel: 501, 502;
+    /// A route served only where its service is (501 elsewhere).
+    NeedsService: 501;
 }
 
 #[cfg(test)]
@@ -172,6 +174,7 @@ mod tests {
             Versioned::responses(),
             IfMatched::responses(),
             LanguageModel::responses(),
+            NeedsService::responses(),
         ] {
             assert!(!set.is_empty());
             for reference in set.values() {

@@ -348,6 +348,8 @@ impl AwsRuntime {
             live: None,
             // `refinement`, for the functions that refine.
             refinement: None,
+            // No API function holds the embedding model yet.
+            search: None,
         }
     }
 

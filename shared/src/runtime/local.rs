@@ -167,6 +167,7 @@ impl LocalRuntime {
                 refiner,
                 notifier: self.notifier.clone(),
             }),
+            search: Some(self.pipeline.embedder.clone()),
         }
     }
 

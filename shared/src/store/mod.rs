@@ -17,6 +17,7 @@ pub mod jobs;
 mod json;
 pub mod migrations;
 pub mod retention;
+pub mod search;
 pub mod sessions;
 pub mod summaries;
 pub mod templates;

@@ -18,11 +18,14 @@ pub struct ChunkConfig {
     pub overlap_words: usize,
 }
 
+/// About a minute of talk: a passage a coach can read at a glance, and
+/// short enough that its embedding is about one thing (a 180-word chunk
+/// averaged several topics and paraphrased questions missed it: ADR 24).
 impl Default for ChunkConfig {
     fn default() -> Self {
         Self {
-            max_words: 180,
-            overlap_words: 30,
+            max_words: 60,
+            overlap_words: 15,
         }
     }
 }

@@ -100,7 +100,7 @@ fn labelled_fixtures_match_word_counts_talk_share_and_speakers() {
         assert!(
             chunks
                 .iter()
-                .all(|c| c.word_count <= 180 && c.word_count > 0),
+                .all(|c| c.word_count <= 60 && c.word_count > 0),
             "{file}"
         );
     }

@@ -25,6 +25,8 @@ mod queue;
 mod refine;
 mod resilience;
 mod retention;
+mod search;
+mod search_eval;
 mod smtp;
 mod support;
 mod template;

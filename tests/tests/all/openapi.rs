@@ -46,6 +46,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/unsubscribe/{token}"),
     ("post", "/v1/unsubscribe/{token}"),
     ("get", "/v1/clients/{id}/brief"),
+    ("post", "/v1/search"),
     ("post", "/v1/follow-ups/{id}/refine"),
     ("get", "/v1/follow-ups/{id}/diff"),
     ("post", "/v1/follow-ups/{id}/revert"),

@@ -21,4 +21,6 @@ export const keys = {
   templates: ['templates'] as const,
   template: (id: string) => ['templates', 'one', id] as const,
   templateVersions: (id: string) => ['templates', 'one', id, 'versions'] as const,
+  // Under `sessions`: a changed session makes earlier results stale.
+  search: (asked: object) => ['sessions', 'search', asked] as const,
 }

@@ -328,6 +328,29 @@ export interface paths {
         patch: operations["update_me"];
         trace?: never;
     };
+    "/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Searches every session of yours: transcripts, summaries and
+         *     commitments, by meaning and by words, fused. Passages hold the
+         *     question's words highlighted; `answer` quotes the best of them, each
+         *     sentence citing its passage. Nothing relevant: no passages and
+         *     `nothing_found`, never the least bad passage.
+         */
+        post: operations["search_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions": {
         parameters: {
             query?: never;
@@ -712,6 +735,48 @@ export interface components {
              */
             ungrounded_claims: number;
         };
+        Answer: {
+            sentences: components["schemas"]["AnswerSentence"][];
+            /** @description How it was written. */
+            written_by: components["schemas"]["AnswerSource"];
+        };
+        AnswerSentence: {
+            /** @description 1-based positions in the response's `passages`; never empty. */
+            citations: number[];
+            text: string;
+        };
+        /** @enum {string} */
+        AnswerSource: "quoted" | "language_model";
+        /** @description A filter the search applied, and where it came from. */
+        AppliedFilter: {
+            /** Format: uuid */
+            client_id: string;
+            /**
+             * @description The question's words that named the client; absent when the
+             *     request set the filter.
+             */
+            from_question?: string | null;
+            /** @enum {string} */
+            kind: "client";
+            name: string;
+        } | {
+            /** Format: date */
+            from: string;
+            from_question?: string | null;
+            /** @enum {string} */
+            kind: "date_range";
+            /** Format: date */
+            to: string;
+        } | {
+            /** @enum {string} */
+            kind: "session";
+            /** Format: uuid */
+            session_id: string;
+        } | {
+            /** @enum {string} */
+            kind: "speaker";
+            speaker: components["schemas"]["SpeakerFilter"];
+        };
         /** @enum {string} */
         Attendance: "attended" | "absent";
         Client: {
@@ -1035,6 +1100,12 @@ export interface components {
              */
             version: number;
         };
+        /** @description A piece of a passage's text. */
+        Fragment: {
+            /** @description One of the question's words (by stem). */
+            highlighted: boolean;
+            text: string;
+        };
         /**
          * @description What became of a follow-up whose hand-off has no recorded outcome.
          * @enum {string}
@@ -1172,6 +1243,58 @@ export interface components {
             /** @description The transcript speaker label that is this client (1–100 characters once trimmed, no control characters). */
             speaker_label?: string | null;
         };
+        /** @description One result. */
+        Passage: {
+            clients: components["schemas"]["PassageClient"][];
+            /** Format: int64 */
+            end_ms?: number | null;
+            /** @description The same text with the question's words highlighted. */
+            fragments: components["schemas"]["Fragment"][];
+            /** Format: date-time */
+            held_at: string;
+            /**
+             * Format: uuid
+             * @description The chunk, summary version or commitment it is.
+             */
+            id: string;
+            kind: components["schemas"]["PassageKind"];
+            /**
+             * @description Its best line: the words (without the speaker) that hold most of the
+             *     question's, by which a transcript view finds the turn.
+             */
+            quote: string;
+            /**
+             * Format: double
+             * @description Fused rank score: higher is better, comparable within one search.
+             */
+            score: number;
+            /** Format: uuid */
+            session_id: string;
+            session_title: string;
+            /**
+             * @description Who said the passage's main line (transcript) or owns the
+             *     commitment; absent for a summary.
+             */
+            speaker?: string | null;
+            /**
+             * Format: int64
+             * @description Milliseconds into the recording, where the transcript has times.
+             */
+            start_ms?: number | null;
+            /** @description The passage as plain text. */
+            text: string;
+        };
+        /** @description A client of a passage's session. */
+        PassageClient: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
+         * @description What a passage comes from.
+         * @enum {string}
+         */
+        PassageKind: "transcript" | "summary" | "commitment";
         /**
          * @description The pipeline's stages, in order.
          * @enum {string}
@@ -1265,6 +1388,59 @@ export interface components {
              * @example 2026-12-03T09:00
              */
             local_time?: string | null;
+        };
+        /**
+         * @description Which retrievers a search runs: both fused (the default), or one alone
+         *     (for comparing them).
+         * @enum {string}
+         */
+        SearchMode: "hybrid" | "keyword" | "semantic";
+        SearchRequest: {
+            /** @description Whether to answer from the passages (default true). */
+            answer?: boolean | null;
+            /**
+             * Format: uuid
+             * @description Only sessions this client took part in.
+             */
+            client_id?: string | null;
+            /** @description The `next_cursor` of the previous page of the same search. */
+            cursor?: string | null;
+            /**
+             * Format: date
+             * @description Sessions held on or after this day (your time zone).
+             */
+            from?: string | null;
+            /** @description Passages per page, 1–50 (default 10). */
+            limit?: number | null;
+            mode?: null | components["schemas"]["SearchMode"];
+            /**
+             * @description The question, 1–500 characters. Client names (of your clients) and
+             *     periods in it ("in October", "last month", "since the summer")
+             *     become filters unless the request sets them.
+             */
+            question: string;
+            /**
+             * Format: uuid
+             * @description Only this session.
+             */
+            session_id?: string | null;
+            speaker?: null | components["schemas"]["SpeakerFilter"];
+            /**
+             * Format: date
+             * @description Sessions held on or before this day.
+             */
+            to?: string | null;
+        };
+        SearchResponse: {
+            answer?: null | components["schemas"]["Answer"];
+            /** @description The filters applied, from the request or read from the question. */
+            applied_filters: components["schemas"]["AppliedFilter"][];
+            /** @description For the next page; absent on the last. */
+            next_cursor?: string | null;
+            /** @description True when no passage was relevant enough to show. */
+            nothing_found: boolean;
+            /** @description Best first. Empty when nothing relevant was found. */
+            passages: components["schemas"]["Passage"][];
         };
         SentFollowUp: {
             /** Format: uuid */
@@ -1360,6 +1536,11 @@ export interface components {
             /** @description The attending clients, each once (at most 50). */
             participants: components["schemas"]["ParticipantInput"][];
         };
+        /**
+         * @description Whose words a search looks in.
+         * @enum {string}
+         */
+        SpeakerFilter: "client" | "coach";
         /** @description Per-speaker coaching metrics. */
         SpeakerMetrics: {
             /** Format: int32 */
@@ -2473,6 +2654,44 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    search_sessions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retried POST safe: the first response is stored for 24 hours and
+                 *     replayed for the same body; a different body with the same key is refused (422).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            501: components["responses"]["NotConfigured"];
             503: components["responses"]["Unavailable"];
         };
     };

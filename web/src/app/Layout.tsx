@@ -9,6 +9,7 @@ import { LiveEventsProvider, useLiveState } from './LiveEvents'
 /** Each capability's screen; later issues add theirs here. */
 const NAV = [
   { to: '/sessions', label: 'Sessions' },
+  { to: '/search', label: 'Search' },
   { to: '/follow-ups', label: 'Follow-ups' },
   { to: '/commitments', label: 'Commitments' },
   { to: '/clients', label: 'Clients' },

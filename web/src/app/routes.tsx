@@ -43,6 +43,7 @@ export const routes: RouteObject[] = [
               { path: 'clients/:id', element: screen(() => import('../screens/clients/ClientPage')) },
               { path: 'templates', element: screen(() => import('../screens/templates/TemplatesList')) },
               { path: 'templates/:id', element: screen(() => import('../screens/templates/TemplateEditor')) },
+              { path: 'search', element: screen(() => import('../screens/search/Search')) },
               { path: 'settings', element: screen(() => import('../screens/settings/Settings')) },
               { path: '*', element: <NotFound /> },
             ],

@@ -120,7 +120,12 @@ fn ground(
     line: i64,
     allowed: impl Fn(usize) -> bool,
 ) -> Option<Grounded> {
-    let named = usize::try_from(line).ok().and_then(|l| l.checked_sub(1));
+    // The model's line number is a hint: one past the transcript (or not a
+    // line at all) is ignored and the quote looked up everywhere allowed.
+    let named = usize::try_from(line)
+        .ok()
+        .and_then(|l| l.checked_sub(1))
+        .filter(|&index| index < transcript.lines());
     named
         .filter(|&index| allowed(index))
         .and_then(|index| transcript.find(quote, |i| i == index))
@@ -133,8 +138,12 @@ fn commitment(
     claim: &CommitmentClaim,
 ) -> Option<Commitment> {
     let text = non_blank(&claim.text)?;
-    let spoken_by_someone_known =
-        |index: usize| !matches!(request.utterances[index].role, SpeakerRole::Unknown);
+    let spoken_by_someone_known = |index: usize| {
+        request
+            .utterances
+            .get(index)
+            .is_some_and(|u| !matches!(u.role, SpeakerRole::Unknown))
+    };
     let found = ground(
         transcript,
         &claim.quote,
@@ -186,8 +195,12 @@ fn risk_flag(
         .iter()
         .find(|c| **c == claim.category)?;
     // A flag rests on a client's own words, never the coach's questions.
-    let spoken_by_a_client =
-        |index: usize| matches!(request.utterances[index].role, SpeakerRole::Client { .. });
+    let spoken_by_a_client = |index: usize| {
+        request
+            .utterances
+            .get(index)
+            .is_some_and(|u| matches!(u.role, SpeakerRole::Client { .. }))
+    };
     let found = ground(transcript, &claim.quote, claim.line, spoken_by_a_client)?;
     let SpeakerRole::Client { client_id } = request.utterances[found.utterance].role else {
         return None;
@@ -420,6 +433,39 @@ mod tests {
             walk.recurrence.as_deref(),
             Some("every morning before work")
         );
+    }
+
+    #[test]
+    fn a_line_number_past_the_transcript_is_ignored_and_the_quote_still_looked_up() {
+        let request = group();
+        let lines = i64::try_from(request.utterances.len()).unwrap_or(i64::MAX);
+        let mut said = reply();
+        said.commitments = vec![
+            claim(
+                lines + 1,
+                "I'll draft the rota tomorrow",
+                "Draft the rota",
+                Some("tomorrow"),
+                &[],
+            ),
+            claim(i64::MAX, "I'll fly to the moon", "Fly", None, &[]),
+            claim(-3, "I'll walk every morning before work", "Walk", None, &[]),
+        ];
+        said.risk_flags = vec![RiskClaim {
+            line: lines + 7,
+            quote: "I'll walk every morning before work".to_string(),
+            category: "burnout".to_string(),
+            immediate_danger: false,
+        }];
+        let assembled = assemble(&request, said, &no_baseline());
+        let texts: Vec<&str> = assembled
+            .commitments
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(texts, ["Draft the rota", "Walk"]);
+        assert_eq!(assembled.ungrounded, 1, "only the invented quote");
+        assert_eq!(assembled.risk_flags.len(), 1);
     }
 
     #[test]

@@ -37,6 +37,11 @@ impl<'a> Transcript<'a> {
         }
     }
 
+    /// How many utterances (numbered lines) the transcript has.
+    pub fn lines(&self) -> usize {
+        self.utterances.len()
+    }
+
     /// The utterance `quote` comes from and the transcript's words for it.
     /// Only the utterances `only` accepts are searched (a commitment or a
     /// risk belongs to whoever said it).

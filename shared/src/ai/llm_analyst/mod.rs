@@ -274,6 +274,7 @@ impl Analyst for LlmAnalyst {
             ungrounded_claims = usage.ungrounded_claims,
             "session analysed by the language model"
         );
+        crate::metrics::record_usage(crate::metrics::Operation::Analysis, &model, &usage);
         Ok(Analysis {
             overview: assembled.overview,
             themes: assembled.themes,

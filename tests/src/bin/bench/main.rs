@@ -14,6 +14,7 @@
 
 mod cost;
 mod dispatch;
+mod llm_tokens;
 mod server;
 
 use std::collections::BTreeMap;
@@ -146,6 +147,11 @@ async fn main() -> Result<()> {
         }
         return Ok(());
     }
+    // `FLOWCOACH_BENCH_ONLY=llm-tokens`: only the language model's token figures.
+    if std::env::var("FLOWCOACH_BENCH_ONLY").is_ok_and(|only| only == "llm-tokens") {
+        llm_tokens::bench_llm_tokens().await?.print();
+        return Ok(());
+    }
     let fixtures = shared_fixtures();
     let labels_path = fixtures.join("labels.json");
     let labels_json = std::fs::read_to_string(&labels_path)
@@ -201,6 +207,8 @@ async fn main() -> Result<()> {
         dispatch_smtp,
     };
     print_table(&bench_transcript, &results);
+    progress("LLM tokens on a 4-client group session (scripted server)");
+    llm_tokens::bench_llm_tokens().await?.print();
     print_json(&results)?;
     Ok(())
 }

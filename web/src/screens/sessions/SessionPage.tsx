@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef, type RefObject } from 'react'
 import { Button } from 'react-aria-components'
-import { Link, useParams } from 'react-router'
+import { Link, useParams, useSearchParams } from 'react-router'
 
 import { data, idempotencyKey } from '../../api/client'
 import { keys } from '../../api/keys'
 import { ApiProblem } from '../../api/problem'
-import type { Session } from '../../api/types'
+import type { Session, TranscriptTurn } from '../../api/types'
 import { useApi } from '../../app/context'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatDateTime, formatTimestamp } from '../../components/format'
@@ -15,6 +16,7 @@ import { SessionFollowUps } from '../follow-ups/SessionFollowUps'
 import { SessionStatusBadge } from './SessionStatusBadge'
 import { stageLabel } from './stages'
 import { SpeakerFixer } from './SpeakerFixer'
+import { findTurn } from './findTurn'
 import { CommitmentsByOwner, FollowThroughSection, Metrics, Overview, RiskFlags } from './SummarySections'
 import { SummaryRevisions } from './SummaryRevisions'
 import { TranscriptUpload } from './TranscriptUpload'
@@ -92,6 +94,9 @@ function PurgedTranscript({ purgedAt }: { purgedAt: string }) {
 
 function Transcript({ session }: { session: Session }) {
   const api = useApi()
+  // A search passage links here with the words and time of its turn.
+  const [params] = useSearchParams()
+  const found = useRef<HTMLLIElement>(null)
   const transcript = useQuery({
     queryKey: [...keys.transcript(session.id), session.generation],
     queryFn: absentOn404(() =>
@@ -102,28 +107,57 @@ function Transcript({ session }: { session: Session }) {
     <section className="card" aria-labelledby="transcript-heading">
       <h2 id="transcript-heading">Transcript</h2>
       <QueryView query={transcript} loading="Loading the transcript…">
-        {(found) =>
-          found === null ? (
+        {(read) =>
+          read === null ? (
             <p className="muted">The transcript has not been read yet.</p>
           ) : (
-            // Closed at first: a session runs to hundreds of turns below the analysis.
-            <details className="transcript-details">
-              <summary>Show the transcript ({found.utterances.length} turns)</summary>
-              <ol className="transcript" aria-label="Transcript turns">
-                {found.utterances.map((turn, index) => (
-                  <li key={index}>
-                    <time>{formatTimestamp(turn.start_ms)}</time>
-                    <p>
-                      <span className="speaker">{turn.speaker}:</span> {turn.text}
-                    </p>
-                  </li>
-                ))}
-              </ol>
-            </details>
+            <TranscriptTurns
+              key={`${params.get('quote')}|${params.get('at')}`}
+              turns={read.utterances}
+              target={findTurn(read.utterances, params.get('quote'), params.get('at'))}
+              targetRef={found}
+            />
           )
         }
       </QueryView>
     </section>
+  )
+}
+
+function TranscriptTurns({
+  turns,
+  target,
+  targetRef,
+}: {
+  turns: TranscriptTurn[]
+  target: number
+  targetRef: RefObject<HTMLLIElement | null>
+}) {
+  // Keyed by its target, so this runs once for each turn pointed at.
+  useEffect(() => {
+    targetRef.current?.scrollIntoView?.({ block: 'center' })
+  }, [targetRef])
+  return (
+    // Closed at first (a session runs to hundreds of turns below the
+    // analysis), unless a search passage pointed at one of them.
+    <details className="transcript-details" open={target >= 0 ? true : undefined}>
+      <summary>Show the transcript ({turns.length} turns)</summary>
+      <ol className="transcript" aria-label="Transcript turns">
+        {turns.map((turn, index) => (
+          <li
+            key={index}
+            ref={index === target ? targetRef : undefined}
+            className={index === target ? 'turn-found' : undefined}
+            aria-current={index === target ? 'true' : undefined}
+          >
+            <time>{formatTimestamp(turn.start_ms)}</time>
+            <p>
+              <span className="speaker">{turn.speaker}:</span> {turn.text}
+            </p>
+          </li>
+        ))}
+      </ol>
+    </details>
   )
 }
 
