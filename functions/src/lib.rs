@@ -69,6 +69,21 @@ pub async fn run_api(
     lambda_http::run(router(state)).await
 }
 
+/// Serves api-search: the database, the caller and search (the embedding
+/// model from the layer, the language model where given); idempotency
+/// records in the database, as search changes nothing.
+pub async fn run_search_api() -> Result<(), lambda_http::Error> {
+    flowcoach_core::telemetry::init();
+    let runtime = AwsRuntime::from_env().await?;
+    let auth = Arc::new(CognitoClaims::new(runtime.db.clone()));
+    let mut state = runtime.database_only_app_state(auth);
+    let search = runtime.search().await?;
+    // A missing model stops the cold start with its reason, not the first question.
+    search.embedder.warm_up().await?;
+    state.search = Some(search);
+    lambda_http::run(flowcoach_core::api::lambda::search(state)).await
+}
+
 /// Runs one scheduled job (an EventBridge schedule's target) with the
 /// follow-up dispatcher; answers with what the run did. A failed run is an
 /// invocation error, retried by Lambda and then sent to the function's

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flowcoach_core::ai::analyst::Analyst;
+use flowcoach_core::ai::answerer::Answerer;
 use flowcoach_core::ai::embedder::Embedder;
 use flowcoach_core::ai::local::LocalAnalyst;
 use flowcoach_core::ai::minilm::default_model_dir;
@@ -41,6 +42,8 @@ pub struct TestAppOptions {
     pub web_dir: Option<std::path::PathBuf>,
     /// Refines drafts (a language model); `None`: refinement not configured.
     pub refiner: Option<Arc<dyn Refiner>>,
+    /// Writes search answers (a language model); `None`: answers are quoted.
+    pub answerer: Option<Arc<dyn Answerer>>,
 }
 
 impl Default for TestAppOptions {
@@ -57,6 +60,7 @@ impl Default for TestAppOptions {
             inbox_poll_interval: Duration::from_secs(1),
             web_dir: None,
             refiner: None,
+            answerer: None,
         }
     }
 }
@@ -139,6 +143,7 @@ impl TestApp {
             .await
             .expect("runtime");
         runtime.refiner = options.refiner;
+        runtime.answerer = options.answerer;
         runtime.worker_settings.base_backoff = Duration::from_millis(50);
         runtime.worker_settings.max_backoff = Duration::from_millis(400);
         runtime.worker_settings.idle_poll = Duration::from_millis(50);

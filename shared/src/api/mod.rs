@@ -37,6 +37,7 @@ use axum::middleware;
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::ai::answerer::Answerer;
 use crate::ai::embedder::Embedder;
 use crate::ai::refiner::Refiner;
 use crate::delivery::UnsubscribeLinks;
@@ -70,9 +71,16 @@ pub struct AppState {
     /// Revisions by the language model; `None` where none is configured
     /// (the refine endpoints then say what to configure).
     pub refinement: Option<Refinement>,
-    /// The embedding model questions are embedded with; `None` where this
-    /// function does not serve search.
-    pub search: Option<Arc<dyn Embedder>>,
+    /// What search needs; `None` where this function does not serve it.
+    pub search: Option<Search>,
+}
+
+/// The embedding model questions are embedded with, and the language model
+/// that writes answers where one is configured (else answers are quoted).
+#[derive(Clone)]
+pub struct Search {
+    pub embedder: Arc<dyn Embedder>,
+    pub answerer: Option<Arc<dyn Answerer>>,
 }
 
 /// The language model that refines drafts, and where the revisions stream.
@@ -256,6 +264,11 @@ pub mod lambda {
             ],
             health::router(),
         )
+    }
+
+    /// `/v1/search`: the one API function that links the embedding model.
+    pub fn search(state: AppState) -> Router {
+        build_router(state, vec![super::search::router()], health::router())
     }
 
     /// The public routes with the published document

@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::extract::ApiJson;
 use super::openapi::IdempotencyKey;
-use super::responses::{Authenticated, Idempotent, JsonBody, NeedsService};
-use super::{audit_with, tenant, ApiError, AppState, Caller};
+use super::responses::{Authenticated, ById, Idempotent, JsonBody, NeedsService};
+use super::{audit_with, tenant, ApiError, AppState, Caller, Search};
 use crate::search::answer::{self, Answer};
 use crate::search::{
     self, AppliedFilter, Passage, SearchError, SearchMode, SearchQuery, SpeakerFilter,
@@ -145,7 +145,8 @@ fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<usize, ApiError> {
     offset.parse().map_err(|_| invalid())
 }
 
-/// Searches every session of yours: transcripts, summaries and
+/// Searches every session of yours (a `client_id` or `session_id` not
+/// yours: 404): transcripts, summaries and
 /// commitments, by meaning and by words, fused. Passages hold the
 /// question's words highlighted; `answer` quotes the best of them, each
 /// sentence citing its passage. Nothing relevant: no passages and
@@ -153,7 +154,7 @@ fn decode_cursor(cursor: &str, fingerprint: &str) -> Result<usize, ApiError> {
 #[utoipa::path(post, path = "/v1/search", tag = "search",
     params(IdempotencyKey),
     request_body = SearchRequest,
-    responses((status = 200, body = SearchResponse), Authenticated, JsonBody, Idempotent, NeedsService))]
+    responses((status = 200, body = SearchResponse), Authenticated, ById, JsonBody, Idempotent, NeedsService))]
 async fn search_sessions(
     State(state): State<AppState>,
     caller: Caller,
@@ -167,7 +168,7 @@ async fn search_sessions(
         .map(|c| decode_cursor(c, &fingerprint))
         .transpose()?
         .unwrap_or(0);
-    let embedder = state.search.as_ref().ok_or_else(|| {
+    let services = state.search.as_ref().ok_or_else(|| {
         ApiError::NotConfigured(
             "Search is not served by this function: it needs the embedding model (`flowcoach serve` has it).".into(),
         )
@@ -190,10 +191,11 @@ async fn search_sessions(
         today: Utc::now().with_timezone(&zone).date_naive(),
         time_zone: zone.name().to_string(),
     };
-    let found = search::search(&db, embedder.as_ref(), coach, &query)
+    let found = search::search(&db, services.embedder.as_ref(), coach, &query)
         .await
         .map_err(|error| match error {
             SearchError::UnknownClient => ApiError::NotFound("client"),
+            SearchError::UnknownSession => ApiError::NotFound("session"),
             SearchError::Store(error) => error.into(),
             error @ SearchError::Embedding(_) => {
                 ApiError::internal_while("embedding a question", error)
@@ -208,7 +210,7 @@ async fn search_sessions(
         .collect();
     let next_cursor = (offset + limit < total).then(|| encode_cursor(&fingerprint, offset + limit));
     let answer = if input.answer.unwrap_or(true) {
-        answer::quoted(&passages)
+        written_answer(services, &query.question, &passages).await
     } else {
         None
     };
@@ -233,6 +235,23 @@ async fn search_sessions(
         next_cursor,
         answer,
     }))
+}
+
+/// The language model's answer from this page's passages where one is
+/// configured, else (or when it fails) the passages quoted.
+async fn written_answer(services: &Search, question: &str, passages: &[Passage]) -> Option<Answer> {
+    let answerer = match &services.answerer {
+        Some(answerer) if !passages.is_empty() => answerer,
+        _ => return answer::quoted(passages),
+    };
+    match answerer.answer(question, &answer::citable(passages)).await {
+        Ok(written) => answer::from_model(written, passages.len()),
+        Err(error) => {
+            // The passages still answer; the failure is the operator's.
+            tracing::warn!(%error, "the language model did not answer; quoting the passages");
+            answer::quoted(passages)
+        }
+    }
 }
 
 #[cfg(test)]

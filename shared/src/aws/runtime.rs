@@ -11,8 +11,10 @@ use super::adapters::{
 use crate::adapters::not_configured::NoTranscriptServices;
 use crate::adapters::postgres::PgIdempotencyStore;
 use crate::ai::analyst::Analyst;
+use crate::ai::answerer::Answerer;
 use crate::ai::embedder::Embedder;
 use crate::ai::llm::LlmConfig;
+use crate::ai::llm_answerer::LlmAnswerer;
 use crate::ai::llm_refiner::LlmRefiner;
 use crate::ai::minilm::{self, default_model_dir};
 use crate::ai::routing::AnalystRouter;
@@ -279,6 +281,20 @@ impl AwsRuntime {
         }))
     }
 
+    /// What api-search serves questions with: the embedding model this
+    /// build links (from the model layer) and, where the function is given
+    /// a language model, the answerer (else answers quote the passages).
+    pub async fn search(&self) -> anyhow::Result<crate::api::Search> {
+        let answerer = match self.llm_config().await? {
+            Some(config) => Some(Arc::new(LlmAnswerer::from_config(config)?) as Arc<dyn Answerer>),
+            None => None,
+        };
+        Ok(crate::api::Search {
+            embedder: minilm::embedder(default_model_dir()),
+            answerer,
+        })
+    }
+
     /// Where live events go: the coach's WebSocket connections where the
     /// function is given the connections table and management endpoint,
     /// else the log.
@@ -348,7 +364,7 @@ impl AwsRuntime {
             live: None,
             // `refinement`, for the functions that refine.
             refinement: None,
-            // No API function holds the embedding model yet.
+            // `search`, for api-search (the one API function with the model).
             search: None,
         }
     }

@@ -18,8 +18,10 @@ use crate::adapters::local::{
 use crate::adapters::postgres::PgIdempotencyStore;
 use crate::adapters::smtp_mailer::SmtpMailer;
 use crate::ai::analyst::Analyst;
+use crate::ai::answerer::Answerer;
 use crate::ai::embedder::Embedder;
 use crate::ai::llm::LlmConfig;
+use crate::ai::llm_answerer::LlmAnswerer;
 use crate::ai::llm_refiner::LlmRefiner;
 use crate::ai::minilm;
 use crate::ai::refiner::Refiner;
@@ -47,6 +49,8 @@ pub struct LocalRuntime {
     pub dispatcher: Dispatcher,
     /// Refines drafts where a language model is configured.
     pub refiner: Option<Arc<dyn Refiner>>,
+    /// Writes search answers where a language model is configured.
+    pub answerer: Option<Arc<dyn Answerer>>,
 }
 
 /// The SMTP server of `FLOWCOACH_SMTP_URL`, else the outbox folder.
@@ -65,9 +69,11 @@ impl LocalRuntime {
         let embedder = minilm::embedder(config.model_dir.clone());
         let llm = LlmConfig::from_env()?;
         let refiner = llm.clone().map(LlmRefiner::from_config).transpose()?;
+        let answerer = llm.clone().map(LlmAnswerer::from_config).transpose()?;
         let analyst = AnalystRouter::from_config(llm)?;
         let mut runtime = Self::with_ai(config, Arc::new(analyst), embedder).await?;
         runtime.refiner = refiner.map(|refiner| Arc::new(refiner) as Arc<dyn Refiner>);
+        runtime.answerer = answerer.map(|answerer| Arc::new(answerer) as Arc<dyn Answerer>);
         Ok(runtime)
     }
 
@@ -131,6 +137,7 @@ impl LocalRuntime {
         Ok(Self {
             dispatcher,
             refiner: None,
+            answerer: None,
             tokens: Arc::new(LocalTokens::with_max_lifetime(
                 &config.jwt_secret,
                 config.token_max_lifetime,
@@ -167,7 +174,10 @@ impl LocalRuntime {
                 refiner,
                 notifier: self.notifier.clone(),
             }),
-            search: Some(self.pipeline.embedder.clone()),
+            search: Some(api::Search {
+                embedder: self.pipeline.embedder.clone(),
+                answerer: self.answerer.clone(),
+            }),
         }
     }
 

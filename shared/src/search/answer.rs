@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Passage, PassageKind};
+use crate::ai::answerer::{CitablePassage, WrittenAnswer};
 
 /// Passages an answer quotes at most.
 const QUOTED: usize = 3;
@@ -17,6 +18,8 @@ pub struct Answer {
     pub sentences: Vec<AnswerSentence>,
     /// How it was written.
     pub written_by: AnswerSource,
+    /// The language model that wrote it, when one did.
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -75,6 +78,56 @@ pub fn quoted(passages: &[Passage]) -> Option<Answer> {
     (!sentences.is_empty()).then_some(Answer {
         sentences,
         written_by: AnswerSource::Quoted,
+        model: None,
+    })
+}
+
+/// The passages as the language model is given them, numbered as listed.
+pub fn citable(passages: &[Passage]) -> Vec<CitablePassage> {
+    passages
+        .iter()
+        .enumerate()
+        .map(|(index, passage)| {
+            let mut source = format!(
+                "{}, {}",
+                passage.session_title,
+                passage.held_at.format("%-d %B %Y")
+            );
+            if let Some(speaker) = &passage.speaker {
+                source.push_str(&format!(", {speaker}"));
+            }
+            CitablePassage {
+                number: index + 1,
+                source,
+                text: passage.text.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The model's answer, held to the passages: a citation of a number no
+/// passage has is dropped, and a sentence left citing nothing goes with it.
+/// `None` when nothing is left.
+pub fn from_model(written: WrittenAnswer, passages: usize) -> Option<Answer> {
+    let sentences: Vec<AnswerSentence> = written
+        .sentences
+        .into_iter()
+        .filter_map(|sentence| {
+            let mut citations: Vec<usize> = sentence
+                .citations
+                .into_iter()
+                .filter(|n| (1..=passages).contains(n))
+                .collect();
+            citations.dedup();
+            let text = sentence.text.trim().to_string();
+            (!citations.is_empty() && !text.is_empty())
+                .then_some(AnswerSentence { text, citations })
+        })
+        .collect();
+    (!sentences.is_empty()).then_some(Answer {
+        sentences,
+        written_by: AnswerSource::LanguageModel,
+        model: Some(written.model),
     })
 }
 
@@ -147,6 +200,37 @@ mod tests {
                 .collect(),
             score: 0.1,
         }
+    }
+
+    #[test]
+    fn a_model_s_citation_of_nothing_found_is_dropped_and_its_sentence_with_it() {
+        use crate::ai::answerer::WrittenSentence;
+        let sentence = |text: &str, citations: &[usize]| WrittenSentence {
+            text: text.into(),
+            citations: citations.to_vec(),
+        };
+        let written = WrittenAnswer {
+            sentences: vec![
+                sentence("Helen is exhausted.", &[1, 3]),
+                sentence("Tobias resigned.", &[7]),
+                sentence("Nobody cited.", &[]),
+            ],
+            model: "m".into(),
+        };
+        let answer = from_model(written, 2).expect("an answer");
+        assert_eq!(
+            answer.sentences,
+            vec![AnswerSentence {
+                text: "Helen is exhausted.".into(),
+                citations: vec![1],
+            }]
+        );
+        assert_eq!(answer.written_by, AnswerSource::LanguageModel);
+        let nothing = WrittenAnswer {
+            sentences: vec![sentence("Made up.", &[9])],
+            model: "m".into(),
+        };
+        assert_eq!(from_model(nothing, 2), None);
     }
 
     #[test]

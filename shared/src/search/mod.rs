@@ -25,7 +25,7 @@ use crate::pipeline::speakers::SpeakerAssignment;
 use crate::store::search::{self as store, Ranked, ScopeFilter, SessionRow};
 use crate::store::{Executor, StoreError};
 use highlight::Fragment;
-use query::{DateRange, KnownClient};
+use query::KnownClient;
 
 /// Candidates each retriever gives: enough for a few pages after fusion.
 const CANDIDATES: i64 = 50;
@@ -94,9 +94,10 @@ pub enum AppliedFilter {
         /// request set the filter.
         from_question: Option<String>,
     },
+    /// Sessions held on these days (either end may be open).
     DateRange {
-        from: NaiveDate,
-        to: NaiveDate,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
         from_question: Option<String>,
     },
     Session {
@@ -165,6 +166,8 @@ pub enum SearchError {
     Embedding(#[from] EmbedderError),
     #[error("no such client")]
     UnknownClient,
+    #[error("no such session")]
+    UnknownSession,
 }
 
 type Key = (PassageKind, Uuid);
@@ -184,6 +187,11 @@ pub async fn search(
     let understood = query::understand(&query.question, &known, query.today);
     let name_of = |id: Uuid| known.iter().find(|c| c.id == id).map(|c| c.name.clone());
 
+    if let Some(session) = query.session {
+        if !store::has_session(db, coach, session).await? {
+            return Err(SearchError::UnknownSession);
+        }
+    }
     let mut applied = Vec::new();
     let mut filter = ScopeFilter {
         session: query.session,
@@ -208,22 +216,18 @@ pub async fn search(
         }
     }
     let period = match (query.from, query.to, &understood.period) {
-        (None, None, Some((range, words))) => Some((*range, Some(words.clone()))),
+        (None, None, Some((range, words))) => {
+            Some((Some(range.from), Some(range.to), Some(words.clone())))
+        }
         (None, None, None) => None,
-        (from, to, _) => Some((
-            DateRange {
-                from: from.unwrap_or(NaiveDate::MIN),
-                to: to.unwrap_or(NaiveDate::MAX),
-            },
-            None,
-        )),
+        (from, to, _) => Some((from, to, None)),
     };
-    if let Some((range, words)) = period {
-        filter.from = (range.from != NaiveDate::MIN).then_some(range.from);
-        filter.to = (range.to != NaiveDate::MAX).then_some(range.to);
+    if let Some((from, to, words)) = period {
+        filter.from = from;
+        filter.to = to;
         applied.push(AppliedFilter::DateRange {
-            from: range.from,
-            to: range.to,
+            from,
+            to,
             from_question: words,
         });
     }

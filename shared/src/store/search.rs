@@ -430,3 +430,18 @@ pub async fn words_with_stems(
         .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
+
+/// Whether the coach has this session.
+pub async fn has_session(
+    db: &impl Executor,
+    coach: CoachId,
+    session: Uuid,
+) -> Result<bool, StoreError> {
+    let row = db
+        .fetch_one(
+            "SELECT EXISTS (SELECT 1 FROM sessions WHERE coach_id = $1 AND id = $2)",
+            &[&coach.0, &session],
+        )
+        .await?;
+    Ok(row.get(0))
+}

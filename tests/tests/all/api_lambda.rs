@@ -69,11 +69,12 @@ type LambdaRouter = fn(AppState) -> Router;
 /// The router of the Lambda that serves a path, as API Gateway routes it:
 /// `/v1/<resource>` to its own function, everything else to api-docs.
 fn function_for(path: &str) -> LambdaRouter {
-    let functions: [(&str, LambdaRouter); 4] = [
+    let functions: [(&str, LambdaRouter); 5] = [
         ("me", lambda::me),
         ("clients", lambda::clients),
         ("sessions", lambda::sessions),
         ("follow-ups", lambda::follow_ups),
+        ("search", lambda::search),
     ];
     functions
         .into_iter()
@@ -163,6 +164,7 @@ async fn every_sample_api_event_gets_the_answer_the_local_server_gives() {
         ("sessions-status", 200),
         ("sessions-get-other-coach", 404),
         ("follow-ups-list", 200),
+        ("search", 200),
         ("docs-openapi", 200),
     ];
     for (name, expected) in names {

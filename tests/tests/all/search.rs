@@ -287,6 +287,9 @@ async fn search_over_every_path_filters_pages_answers_and_stays_within_the_coach
     )
     .await;
     assert!(passages(&found).is_empty(), "{found}");
+    // An open end stays open in what the response says it applied.
+    assert_eq!(found["applied_filters"][0]["kind"], "date_range");
+    assert!(found["applied_filters"][0]["from"].is_null(), "{found}");
     let found = search(
         &app,
         &dana,
@@ -386,6 +389,14 @@ async fn search_over_every_path_filters_pages_answers_and_stays_within_the_coach
         )
         .await;
     assert_eq!(status, 404, "{problem}");
+    let (status, problem) = app
+        .post(
+            &dana,
+            "/v1/search",
+            &json!({"question": "snacks", "session_id": snacks}),
+        )
+        .await;
+    assert_eq!(status, 404, "{problem}");
     let found = search(
         &app,
         &dana,
@@ -451,4 +462,94 @@ async fn a_question_is_bounded_and_checked() {
         .await;
     assert_eq!(status, 200, "{found}");
     assert_eq!(found["nothing_found"], true);
+}
+
+/// With a language model, the answer is written from the passages found:
+/// a citation of a passage the response does not hold is dropped, and a
+/// model that fails leaves the passages quoted.
+#[tokio::test]
+async fn a_model_s_answer_cites_only_the_passages_returned_and_a_failing_model_leaves_them_quoted()
+{
+    use std::sync::Arc;
+
+    use flowcoach_core::ai::llm::{ChatClient, Dialect, LlmConfig};
+    use flowcoach_core::ai::llm_answerer::LlmAnswerer;
+    use flowcoach_tests::TestAppOptions;
+    use wiremock::matchers::{body_string_contains, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let reply = json!({"sentences": [
+        {"text": "Tobias will send Priya the delegation plan by Friday.", "citations": [1, 99]},
+        {"text": "He also plans to resign.", "citations": [42]}
+    ]});
+    Mock::given(method("POST"))
+        .and(body_string_contains("\"search_answer\""))
+        .and(body_string_contains("The coach's question: What is the delegation plan?"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "model": "scripted-model-1",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.to_string()}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 300, "completion_tokens": 40}
+        })))
+        .mount(&server)
+        .await;
+    // Anything else: the model is down.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("bad request"))
+        .mount(&server)
+        .await;
+    let base = reqwest::Url::parse(&format!("{}/v1", server.uri())).unwrap();
+    let answerer =
+        LlmAnswerer::new(ChatClient::new(LlmConfig::for_server(base, Dialect::OpenAi)).unwrap())
+            .unwrap();
+    let app = TestApp::spawn_with(TestAppOptions {
+        answerer: Some(Arc::new(answerer)),
+        ..TestAppOptions::default()
+    })
+    .await;
+    let (_, dana) = app.coach("dana@example.com", "Dana Whitfield").await;
+    let tobias = app
+        .create_client(&dana, "Tobias Renner", "tobias@example.com")
+        .await;
+    let session = session_of(
+        &app,
+        &dana,
+        &tobias,
+        "Tobias Renner",
+        &days_ago(5),
+        DELEGATION,
+    )
+    .await;
+    let settled = app.wait_until_settled(&dana, &session, SETTLE).await;
+    assert_eq!(settled["status"], "ready", "{settled}");
+
+    let found = search(
+        &app,
+        &dana,
+        json!({"question": "What is the delegation plan?"}),
+    )
+    .await;
+    let answer = &found["answer"];
+    assert_eq!(answer["written_by"], "language_model", "{found}");
+    assert_eq!(answer["model"], "scripted-model-1");
+    assert_eq!(
+        answer["sentences"],
+        json!([{"text": "Tobias will send Priya the delegation plan by Friday.", "citations": [1]}])
+    );
+    // The model saw the passages as numbered data.
+    let requests = server.received_requests().await.unwrap_or_default();
+    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert!(sent["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("<passage number=\"1\""));
+
+    let found = search(
+        &app,
+        &dana,
+        json!({"question": "Why is Tobias at the office until nine?"}),
+    )
+    .await;
+    assert!(!passages(&found).is_empty(), "{found}");
+    assert_eq!(found["answer"]["written_by"], "quoted", "{found}");
 }

@@ -338,7 +338,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Searches every session of yours: transcripts, summaries and
+         * Searches every session of yours (a `client_id` or `session_id` not
+         *     yours: 404): transcripts, summaries and
          *     commitments, by meaning and by words, fused. Passages hold the
          *     question's words highlighted; `answer` quotes the best of them, each
          *     sentence citing its passage. Nothing relevant: no passages and
@@ -736,6 +737,8 @@ export interface components {
             ungrounded_claims: number;
         };
         Answer: {
+            /** @description The language model that wrote it, when one did. */
+            model?: string | null;
             sentences: components["schemas"]["AnswerSentence"][];
             /** @description How it was written. */
             written_by: components["schemas"]["AnswerSource"];
@@ -761,12 +764,12 @@ export interface components {
             name: string;
         } | {
             /** Format: date */
-            from: string;
+            from?: string | null;
             from_question?: string | null;
             /** @enum {string} */
             kind: "date_range";
             /** Format: date */
-            to: string;
+            to?: string | null;
         } | {
             /** @enum {string} */
             kind: "session";
@@ -2686,6 +2689,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];

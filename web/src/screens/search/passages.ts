@@ -22,8 +22,15 @@ export function filterLabel(filter: SearchFilter): string {
   switch (filter.kind) {
     case 'client':
       return `client ${filter.name}${from(filter.from_question)}`
-    case 'date_range':
-      return `sessions from ${formatDate(filter.from)} to ${formatDate(filter.to)}${from(filter.from_question)}`
+    case 'date_range': {
+      const period =
+        filter.from && filter.to
+          ? `from ${formatDate(filter.from)} to ${formatDate(filter.to)}`
+          : filter.from
+            ? `from ${formatDate(filter.from)}`
+            : `until ${formatDate(filter.to)}`
+      return `sessions ${period}${from(filter.from_question)}`
+    }
     case 'session':
       return 'one session'
     case 'speaker':
