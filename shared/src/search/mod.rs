@@ -259,18 +259,40 @@ pub async fn search(
     // The speaker filter is about transcript turns: summaries and
     // commitments are the coach's record, not anyone's words.
     let records = query.speaker.is_none();
-    let stems = store::query_stems(db, text).await?;
-    let mut hits = Hits::default();
-    if by_words {
-        hits.keyword_chunks = store::keyword_chunks(db, coach, text, scope, CANDIDATES).await?;
-        if records {
-            hits.keyword_summaries =
-                store::keyword_summaries(db, coach, text, scope, CANDIDATES).await?;
-            hits.keyword_commitments =
-                store::keyword_commitments(db, coach, text, scope, CANDIDATES).await?;
+    // The statements are independent: sent together, they share the
+    // connection's round trips (tokio-postgres pipelines them), and the
+    // question is embedded while the full-text ones run.
+    let skip = || async { Ok::<_, SearchError>(Vec::new()) };
+    let by_words_and = |wanted: bool| by_words && wanted;
+    let keyword = async {
+        tokio::try_join!(
+            async {
+                if by_words {
+                    Ok(store::keyword_chunks(db, coach, text, scope, CANDIDATES).await?)
+                } else {
+                    skip().await
+                }
+            },
+            async {
+                if by_words_and(records) {
+                    Ok(store::keyword_summaries(db, coach, text, scope, CANDIDATES).await?)
+                } else {
+                    skip().await
+                }
+            },
+            async {
+                if by_words_and(records) {
+                    Ok(store::keyword_commitments(db, coach, text, scope, CANDIDATES).await?)
+                } else {
+                    skip().await
+                }
+            },
+        )
+    };
+    let semantic = async {
+        if !by_meaning {
+            return Ok((Vec::new(), Vec::new()));
         }
-    }
-    if by_meaning {
         let vector = embedder
             .embed(&[text.to_string()])
             .await?
@@ -278,27 +300,37 @@ pub async fn search(
             .next()
             .ok_or_else(|| EmbedderError::Failed("no vector for the question".into()))?;
         let model = embedder.model_id();
-        hits.semantic_chunks =
-            store::semantic_chunks(db, coach, model, &vector, scope, CANDIDATES).await?;
-        if records {
-            hits.semantic_summaries =
-                store::semantic_summaries(db, coach, model, &vector, scope, CANDIDATES).await?;
-        }
-    }
-    let Hits {
-        keyword_chunks,
-        semantic_chunks,
-        keyword_summaries,
-        semantic_summaries,
-        keyword_commitments,
-    } = hits;
+        tokio::try_join!(
+            async {
+                Ok(store::semantic_chunks(db, coach, model, &vector, scope, CANDIDATES).await?)
+            },
+            async {
+                if records {
+                    Ok(
+                        store::semantic_summaries(db, coach, model, &vector, scope, CANDIDATES)
+                            .await?,
+                    )
+                } else {
+                    skip().await
+                }
+            },
+        )
+    };
+    let stems = async { Ok::<_, SearchError>(store::query_stems(db, text).await?) };
+    let (
+        stems,
+        (keyword_chunks, keyword_summaries, keyword_commitments),
+        (semantic_chunks, semantic_summaries),
+    ) = tokio::try_join!(stems, keyword, semantic)?;
 
     let chunk_ids = ids(&[&keyword_chunks, &semantic_chunks]);
     let summary_ids = ids(&[&keyword_summaries, &semantic_summaries]);
     let commitment_ids = ids(&[&keyword_commitments]);
-    let chunks = store::chunks(db, coach, &chunk_ids).await?;
-    let summaries = store::summaries(db, coach, &summary_ids).await?;
-    let commitments = store::commitments(db, coach, &commitment_ids).await?;
+    let (chunks, summaries, commitments) = tokio::try_join!(
+        store::chunks(db, coach, &chunk_ids),
+        store::summaries(db, coach, &summary_ids),
+        store::commitments(db, coach, &commitment_ids),
+    )?;
     let session_ids: Vec<Uuid> = chunks
         .iter()
         .map(|c| c.session_id)
@@ -421,16 +453,6 @@ pub async fn search(
         })
         .collect();
     Ok(Found { applied, passages })
-}
-
-/// Each retriever's candidates, best first.
-#[derive(Default)]
-struct Hits {
-    keyword_chunks: Vec<Ranked>,
-    semantic_chunks: Vec<Ranked>,
-    keyword_summaries: Vec<Ranked>,
-    semantic_summaries: Vec<Ranked>,
-    keyword_commitments: Vec<Ranked>,
 }
 
 fn ids(lists: &[&Vec<Ranked>]) -> Vec<Uuid> {

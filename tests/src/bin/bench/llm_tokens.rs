@@ -1,4 +1,4 @@
-//! Tokens a language-model analysis sends, on a 4-client group session of
+//! Tokens a language-model analysis sends, on a group session (4+ clients) of
 //! the tuning corpus, against a scripted OpenAI-compatible server: every
 //! request as sent, the share a provider's prompt cache serves (the session
 //! prefix each client's email repeats) against the naive way, which bills
@@ -40,7 +40,10 @@ fn reply(content: &Value) -> ResponseTemplate {
     }))
 }
 
-/// The first session of the tuning corpus with exactly four clients.
+/// The first group session of the tuning corpus with four clients or more
+/// and no risk flag: a client at risk gets the careful note, which the model
+/// never writes, so it would hide that client's email from the count. (The
+/// corpus's 4-client sessions all hold risks; t07 has five clients.)
 fn four_client_session() -> Result<(Corpus, usize)> {
     let corpus = Corpus::all()
         .map_err(|e| anyhow!(e))?
@@ -51,8 +54,11 @@ fn four_client_session() -> Result<(Corpus, usize)> {
         .labels
         .sessions
         .iter()
-        .position(|s| s.participants.iter().filter(|p| p.role != "coach").count() == 4)
-        .context("a 4-client session in the tuning corpus")?;
+        .position(|s| {
+            s.participants.iter().filter(|p| p.role != "coach").count() >= 4
+                && s.risk_flags.is_empty()
+        })
+        .context("a group session of 4+ clients without risk flags in the tuning corpus")?;
     Ok((corpus, index))
 }
 

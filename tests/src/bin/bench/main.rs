@@ -15,6 +15,7 @@
 mod cost;
 mod dispatch;
 mod llm_tokens;
+mod search;
 mod server;
 
 use std::collections::BTreeMap;
@@ -145,6 +146,11 @@ async fn main() -> Result<()> {
                 run.per_second()
             );
         }
+        return Ok(());
+    }
+    // `FLOWCOACH_BENCH_ONLY=search`: only search latency at 50,000 and 5,000 chunks.
+    if std::env::var("FLOWCOACH_BENCH_ONLY").is_ok_and(|only| only == "search") {
+        search::bench_search().await?.print();
         return Ok(());
     }
     // `FLOWCOACH_BENCH_ONLY=llm-tokens`: only the language model's token figures.
