@@ -210,13 +210,7 @@ mod tests {
     /// Golden: a change to what the model is told is a deliberate diff.
     #[test]
     fn the_prompts_are_pinned() {
-        let render = |messages: &[Message]| {
-            messages
-                .iter()
-                .map(|m| format!("--- {:?}\n{}", m.role, m.content))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        use crate::ai::llm::render;
         insta::assert_snapshot!("refine_email", render(&messages(&email_request())));
         let overview = RefineRequest {
             draft: Draft::Overview(

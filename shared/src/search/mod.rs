@@ -179,19 +179,24 @@ pub async fn search(
     coach: CoachId,
     query: &SearchQuery,
 ) -> Result<Found, SearchError> {
-    let known: Vec<KnownClient> = store::client_names(db, coach)
-        .await?
+    let session_is_theirs = async {
+        match query.session {
+            Some(session) => store::has_session(db, coach, session).await,
+            None => Ok(true),
+        }
+    };
+    let (names, session_is_theirs) =
+        tokio::try_join!(store::client_names(db, coach), session_is_theirs)?;
+    if !session_is_theirs {
+        return Err(SearchError::UnknownSession);
+    }
+    let known: Vec<KnownClient> = names
         .into_iter()
         .map(|(id, name)| KnownClient { id, name })
         .collect();
     let understood = query::understand(&query.question, &known, query.today);
     let name_of = |id: Uuid| known.iter().find(|c| c.id == id).map(|c| c.name.clone());
 
-    if let Some(session) = query.session {
-        if !store::has_session(db, coach, session).await? {
-            return Err(SearchError::UnknownSession);
-        }
-    }
     let mut applied = Vec::new();
     let mut filter = ScopeFilter {
         session: query.session,
@@ -262,31 +267,20 @@ pub async fn search(
     // The statements are independent: sent together, they share the
     // connection's round trips (tokio-postgres pipelines them), and the
     // question is embedded while the full-text ones run.
-    let skip = || async { Ok::<_, SearchError>(Vec::new()) };
-    let by_words_and = |wanted: bool| by_words && wanted;
     let keyword = async {
         tokio::try_join!(
-            async {
-                if by_words {
-                    Ok(store::keyword_chunks(db, coach, text, scope, CANDIDATES).await?)
-                } else {
-                    skip().await
-                }
-            },
-            async {
-                if by_words_and(records) {
-                    Ok(store::keyword_summaries(db, coach, text, scope, CANDIDATES).await?)
-                } else {
-                    skip().await
-                }
-            },
-            async {
-                if by_words_and(records) {
-                    Ok(store::keyword_commitments(db, coach, text, scope, CANDIDATES).await?)
-                } else {
-                    skip().await
-                }
-            },
+            when(
+                by_words,
+                store::keyword_chunks(db, coach, text, scope, CANDIDATES)
+            ),
+            when(
+                by_words && records,
+                store::keyword_summaries(db, coach, text, scope, CANDIDATES)
+            ),
+            when(
+                by_words && records,
+                store::keyword_commitments(db, coach, text, scope, CANDIDATES)
+            ),
         )
     };
     let semantic = async {
@@ -301,19 +295,14 @@ pub async fn search(
             .ok_or_else(|| EmbedderError::Failed("no vector for the question".into()))?;
         let model = embedder.model_id();
         tokio::try_join!(
-            async {
-                Ok(store::semantic_chunks(db, coach, model, &vector, scope, CANDIDATES).await?)
-            },
-            async {
-                if records {
-                    Ok(
-                        store::semantic_summaries(db, coach, model, &vector, scope, CANDIDATES)
-                            .await?,
-                    )
-                } else {
-                    skip().await
-                }
-            },
+            when(
+                true,
+                store::semantic_chunks(db, coach, model, &vector, scope, CANDIDATES)
+            ),
+            when(
+                records,
+                store::semantic_summaries(db, coach, model, &vector, scope, CANDIDATES)
+            ),
         )
     };
     let stems = async { Ok::<_, SearchError>(store::query_stems(db, text).await?) };
@@ -453,6 +442,19 @@ pub async fn search(
         })
         .collect();
     Ok(Found { applied, passages })
+}
+
+/// The retriever's candidates when `wanted`, else none; a future is lazy,
+/// so an unwanted statement is never sent.
+async fn when(
+    wanted: bool,
+    retrieve: impl std::future::Future<Output = Result<Vec<Ranked>, StoreError>>,
+) -> Result<Vec<Ranked>, SearchError> {
+    if wanted {
+        Ok(retrieve.await?)
+    } else {
+        Ok(Vec::new())
+    }
 }
 
 fn ids(lists: &[&Vec<Ranked>]) -> Vec<Uuid> {

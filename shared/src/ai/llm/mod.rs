@@ -20,3 +20,13 @@ pub use wire::{Message, Role, Usage};
 
 #[cfg(test)]
 mod client_tests;
+
+/// The messages as the golden prompt snapshots hold them.
+#[cfg(test)]
+pub(crate) fn render(messages: &[Message]) -> String {
+    messages
+        .iter()
+        .map(|m| format!("--- {:?}\n{}", m.role, m.content))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -311,13 +311,7 @@ mod tests {
             ],
         };
         let prefix = session_prefix(&request);
-        let render = |messages: &[Message]| {
-            messages
-                .iter()
-                .map(|m| format!("--- {:?}\n{}", m.role, m.content))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        use crate::ai::llm::render;
         insta::assert_snapshot!("analysis", render(&analysis_messages(&prefix)));
         let draft = draft_messages(
             &prefix,
